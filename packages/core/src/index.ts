@@ -1,0 +1,2 @@
+export * from './cluster-conf/index.js';
+export * from './xml/index.js';

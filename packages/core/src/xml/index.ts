@@ -1,0 +1,3 @@
+export * from './xml-parse.js';
+export * from './xml-serialize.js';
+export * from './xml-tree.js';

@@ -1,0 +1,2 @@
+export * from './config-issue.js';
+export * from './error-codes.js';
