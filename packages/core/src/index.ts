@@ -1,2 +1,3 @@
+export * from './agent-metadata/index.js';
 export * from './cluster-conf/index.js';
 export * from './xml/index.js';
