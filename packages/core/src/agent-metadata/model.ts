@@ -33,11 +33,16 @@ export interface AgentAction {
   readonly depth: number | undefined;
 }
 
-/** rgmanager's typed child: children of this type start at `start` and stop at `stop`. */
+/**
+ * rgmanager's typed child: children of this type start at level `start` and stop at level
+ * `stop` (both 0: listed without levels, so they run with the untyped children). A `forbid`
+ * entry says the type may not be a child at all.
+ */
 export interface ChildType {
   readonly type: string;
   readonly start: number;
   readonly stop: number;
+  readonly forbid: boolean;
 }
 
 export interface AgentMetadata {

@@ -35,7 +35,6 @@ const singletons = new Set([
   'dependencies',
   'dlm',
   'gfs_controld',
-  'group',
   'clvmd',
   'fence_xvmd',
 ]);

@@ -114,16 +114,42 @@ function convertElement(name: string, raw: Raw, where: string, depth: number): X
   return { type: 'element', name, attrs, children };
 }
 
+/**
+ * The validator reports elements left open at the end as `Unclosed tag 'x'.` or, for several,
+ * as `Invalid '["a","b"]' found.` at line 1: say what that means for a file (it was cut short).
+ */
+function unclosedMessage(msg: string): string | undefined {
+  const one = /^Unclosed tag '([^']*)'\.$/.exec(msg);
+  const many = /^Invalid '(\[.*\])' found\.$/.exec(msg);
+  let names: unknown = one ? [one[1]] : undefined;
+  if (many) {
+    try {
+      names = JSON.parse(many[1]!);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!Array.isArray(names) || names.length === 0) return undefined;
+  const open = names.map((n) => `<${String(n)}>`).join(', ');
+  return `the file ends while ${open} ${names.length === 1 ? 'is' : 'are'} still open (is it truncated?)`;
+}
+
 function checkWellFormed(text: string): void {
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (verdict !== true) {
     const { msg, line, col } = verdict.err;
+    const unclosed = unclosedMessage(msg);
+    if (unclosed) throw new XmlInputError('CONFIG_NOT_XML', `not well-formed XML: ${unclosed}`);
     throw new XmlInputError(
       'CONFIG_NOT_XML',
       `not well-formed XML at line ${line}, column ${col}: ${msg}`,
       line,
       col,
     );
+  }
+  // fast-xml-parser drops text after a self-closed root (`<cluster/>junk`) without a word.
+  if (text.slice(text.lastIndexOf('>') + 1).trim() !== '') {
+    throw new XmlInputError('CONFIG_NOT_XML', 'not well-formed XML: text after the root element');
   }
   if (/<!DOCTYPE/i.test(text)) {
     throw new XmlInputError(
@@ -153,11 +179,13 @@ function utf8Length(text: string): number {
 
 /** Parses XML text into an ordered tree; throws XmlInputError naming the problem. */
 export function parseXml(text: string): XmlDocument {
-  const bytes = utf8Length(text);
+  // Every UTF-16 unit is at least one UTF-8 byte: a long string is refused without counting.
+  const bytes = text.length > maxConfigBytes ? text.length : utf8Length(text);
   if (bytes > maxConfigBytes) {
     throw new XmlInputError(
       'CONFIG_TOO_LARGE',
-      `the file is ${bytes} bytes; the limit is ${maxConfigBytes} bytes (4 MiB)`,
+      `the file is ${text.length > maxConfigBytes ? 'at least ' : ''}${bytes} bytes; ` +
+        `the limit is ${maxConfigBytes} bytes (4 MiB)`,
     );
   }
   if (text.trim() === '') throw new XmlInputError('CONFIG_NOT_XML', 'the file is empty');
@@ -166,6 +194,13 @@ export function parseXml(text: string): XmlDocument {
   try {
     top = parser.parse(text) as Raw[];
   } catch (e) {
+    // fast-xml-parser stops at its own nesting limit before convertElement sees the depth.
+    if ((e as Error).message === 'Maximum nested tags exceeded') {
+      throw new XmlInputError(
+        'CONFIG_UNSUPPORTED_XML',
+        `elements are nested deeper than ${maxDepth} levels; no cluster.conf is this deep`,
+      );
+    }
     throw new XmlInputError('CONFIG_NOT_XML', `not well-formed XML: ${(e as Error).message}`);
   }
   // A file without a declaration is written back with the usual one.
