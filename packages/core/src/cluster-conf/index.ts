@@ -5,3 +5,5 @@ export * from './resource-delta.js';
 export * from './resource-order.js';
 export * from './resource-tree.js';
 export * from './rg-test-format.js';
+export * from './validate.js';
+export * from './validate-ip.js';

@@ -167,6 +167,11 @@ function readDomain(el: XmlElement, path: string): FailoverDomainConf {
   };
 }
 
+function readResources(el: XmlElement, path: string): ResourceConf[] {
+  const paths = childPaths(path, el);
+  return childElements(el).map((r) => readResource(r, paths.get(r)!));
+}
+
 /** Children of `<rm>` that are not resources. */
 const rmSections = new Set([
   'failoverdomains',
@@ -190,11 +195,7 @@ function readRm(el: XmlElement, path: string): RmConf {
     failoverDomains: domains
       ? children(domains[1], domains[0], 'failoverdomain').map(([d, dp]) => readDomain(d, dp))
       : [],
-    resources: resources
-      ? childElements(resources[0]).map((r) =>
-          readResource(r, childPaths(resources[1], resources[0]).get(r)!),
-        )
-      : [],
+    resources: resources ? readResources(resources[0], resources[1]) : [],
     resourceDefaults: defaults ? attrsRecord(defaults[0]) : {},
     services: childElements(el)
       .filter((c) => !rmSections.has(c.name))
