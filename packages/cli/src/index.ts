@@ -1,1 +1,2 @@
 export * from '@quorate/core';
+export * from './ccs-tool/index.js';

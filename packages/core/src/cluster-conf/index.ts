@@ -1,4 +1,6 @@
 export * from './dependencies.js';
+export * from './edit.js';
+export * from './edit-model.js';
 export * from './model.js';
 export * from './read.js';
 export * from './resource-delta.js';

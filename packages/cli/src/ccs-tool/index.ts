@@ -1,0 +1,1 @@
+export { type CliIo, ccsToolUsage, runCcsTool } from './main.js';
