@@ -57,7 +57,8 @@ interface MutableEntry extends ResourceEntry {
   readonly actions: readonly ActionOverride[];
 }
 
-interface Ancestor {
+/** A resource above another in a service's tree, as inheritance sees it. */
+export interface Ancestor {
   readonly type: string;
   readonly attributes: Readonly<Record<string, string>>;
 }
@@ -304,7 +305,7 @@ function newEntry(res: ResourceConf, value: string, inline: boolean): MutableEnt
 }
 
 /** `TYPE%ATTR` takes ATTR of the nearest ancestor of TYPE; `ATTR` of the nearest that has it. */
-function inheritedValue(spec: string, ancestors: readonly Ancestor[]): string | undefined {
+export function inheritedValue(spec: string, ancestors: readonly Ancestor[]): string | undefined {
   const cut = spec.indexOf('%');
   const type = cut < 0 ? undefined : spec.slice(0, cut);
   const name = cut < 0 ? spec : spec.slice(cut + 1);

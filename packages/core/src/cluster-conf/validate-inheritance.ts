@@ -1,32 +1,14 @@
 import type { AgentCatalog } from '../agent-metadata/model.js';
 import type { ClusterConf, ResourceConf } from './model.js';
+import { type Ancestor, inheritedValue } from './resource-tree.js';
 import type { ResourceIndex } from './validate-resources.js';
 import { refAttribute } from './validate-resources.js';
 import { attrPath, type IssueSink } from './validate-values.js';
-
-interface Ancestor {
-  readonly type: string;
-  readonly attrs: Readonly<Record<string, string>>;
-}
 
 /** What the element says: the global's parameters (for a ref), then its own on top. */
 function writtenParameters(res: ResourceConf, index: ResourceIndex): Record<string, string> {
   const global = res.ref === undefined ? undefined : index.globals.get(res.type)?.get(res.ref);
   return { ...(global?.params ?? {}), ...res.params };
-}
-
-/** rgmanager's inherit: `attr` from the nearest ancestor that has it, `type%attr` of that type. */
-function inheritedValue(spec: string, ancestors: readonly Ancestor[]): string | undefined {
-  const cut = spec.indexOf('%');
-  const type = cut < 0 ? undefined : spec.slice(0, cut);
-  const name = cut < 0 ? spec : spec.slice(cut + 1);
-  for (let i = ancestors.length - 1; i >= 0; i--) {
-    const a = ancestors[i]!;
-    if (type !== undefined && a.type !== type) continue;
-    const value = a.attrs[name];
-    if (value !== undefined) return value;
-  }
-  return undefined;
 }
 
 /**
@@ -57,7 +39,7 @@ export function validateInheritance(
         );
       }
     }
-    const here = [...ancestors, { type: res.type, attrs }];
+    const here = [...ancestors, { type: res.type, attributes: attrs }];
     for (const child of res.children) walk(child, here);
   };
   for (const root of conf.rm?.services ?? []) walk(root, []);
