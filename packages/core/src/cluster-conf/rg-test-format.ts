@@ -111,7 +111,7 @@ export function instanceName(node: Pick<ResourceNode, 'type' | 'primaryValue'>):
   return `${node.type}:${node.primaryValue}`;
 }
 
-/** What `rg_test … start`/`stop` printed with its agents stubbed out. */
+/** What `rg_test … start`/`stop` printed when its agents only echoed what they were asked. */
 export function formatTranscript(trees: readonly ResourceNode[], op: 'start' | 'stop'): string {
   const out: string[] = [];
   for (const tree of trees) {
