@@ -1,0 +1,78 @@
+import type { NodeId, ObserverEvent } from './types.js';
+
+type MembershipEvent = Extract<ObserverEvent, { type: 'membership-changed' }>;
+
+/**
+ * Failure detection from message arrival: a peer is a member while something it sent arrived
+ * within one token time. A follower with a current leader adopts the leader's view instead, so
+ * the whole cluster agrees with its designated controller. Incarnations come with every
+ * message; a higher one means the peer restarted.
+ */
+export class MembershipView {
+  private readonly lastHeardTick = new Map<NodeId, number>();
+  private readonly incarnations = new Map<NodeId, number>();
+  private readonly restartedSinceRefresh = new Set<NodeId>();
+  private current: readonly NodeId[];
+  /** What the last refresh looked at; an unchanged input needs no recomputation. */
+  private refreshedAt = -1;
+  private refreshedLeaderView: readonly NodeId[] | null = null;
+  private dirty = true;
+
+  constructor(
+    private readonly self: NodeId,
+    private readonly tokenTicks: number,
+  ) {
+    this.current = [self];
+  }
+
+  members(): readonly NodeId[] {
+    return this.current;
+  }
+
+  /** A message from `from` arrived at local tick `now`. */
+  heard(from: NodeId, incarnation: number, now: number): void {
+    const known = this.incarnations.get(from);
+    if (known !== undefined && incarnation > known) this.restartedSinceRefresh.add(from);
+    if (known === undefined || incarnation > known) {
+      this.incarnations.set(from, incarnation);
+      this.dirty = true;
+    }
+    if (!this.current.includes(from)) this.dirty = true;
+    this.lastHeardTick.set(from, now);
+  }
+
+  incarnationOf(id: NodeId): number | undefined {
+    return this.incarnations.get(id);
+  }
+
+  /** Peers whose last message arrived within the token time, plus this node. */
+  directlyHeard(now: number): NodeId[] {
+    const ids = [this.self];
+    for (const [id, tick] of this.lastHeardTick) {
+      if (now - tick < this.tokenTicks) ids.push(id);
+    }
+    return ids.sort();
+  }
+
+  /** Recomputes the view; returns the event to publish when it changed. */
+  refresh(now: number, leaderView: readonly NodeId[] | null): MembershipEvent | null {
+    if (!this.dirty && now === this.refreshedAt && leaderView === this.refreshedLeaderView) {
+      return null;
+    }
+    this.dirty = false;
+    this.refreshedAt = now;
+    this.refreshedLeaderView = leaderView;
+    const next = leaderView
+      ? [...new Set([...leaderView, this.self])].sort()
+      : this.directlyHeard(now);
+    const restarted = [...this.restartedSinceRefresh].filter((id) => next.includes(id)).sort();
+    this.restartedSinceRefresh.clear();
+    const before = new Set(this.current);
+    const after = new Set(next);
+    const lost = this.current.filter((id) => !after.has(id));
+    const joined = next.filter((id) => !before.has(id));
+    if (lost.length === 0 && joined.length === 0 && restarted.length === 0) return null;
+    this.current = next;
+    return { type: 'membership-changed', members: next, lost, joined, restarted };
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Data types of the weighted-vote replicated log. Everything here is plain data so that a host
+ * (the agent, the simulator, a transcript) can persist, send and compare it without knowing the
+ * state machine's internals.
+ */
+
+export type NodeId = string;
+
+/** One voter of the voting configuration. `votes` is cman's per-node weight (0 = non-voter). */
+export interface VoterConf {
+  readonly id: NodeId;
+  readonly votes: number;
+}
+
+/**
+ * The voting configuration as plain data, independent of the cluster.conf model:
+ * the nodes with their votes, `expected_votes` (0 when not configured) and `<totem token>`.
+ */
+export interface VotingConfig {
+  readonly voters: readonly VoterConf[];
+  readonly expectedVotes: number;
+  readonly tokenMs: number;
+}
+
+/** One entry of the replicated log. `data` is opaque to consensus; `noop` marks a leader's first entry. */
+export interface LogEntry {
+  readonly index: number;
+  readonly term: number;
+  readonly kind: 'noop' | 'command';
+  readonly data: string;
+}
+
+/** What must survive a crash: term, vote, commit index and the node's incarnation number. */
+export interface HardState {
+  readonly term: number;
+  readonly vote: NodeId | null;
+  readonly commit: number;
+  readonly incarnation: number;
+}
+
+/** A record to persist (and fsync) before any message of the same `ready()` is sent. */
+export type PersistRecord =
+  | { readonly kind: 'hard-state'; readonly state: HardState }
+  /** Append `entries` at `entries[0].index`, dropping any stored entry at or after it. */
+  | { readonly kind: 'entries'; readonly entries: readonly LogEntry[] };
+
+interface MessageBase {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: number;
+  /** The sender's incarnation: a restarted node is a new incarnation. */
+  readonly incarnation: number;
+}
+
+export interface VoteRequest extends MessageBase {
+  readonly type: 'vote-request';
+  readonly preVote: boolean;
+  readonly lastLogIndex: number;
+  readonly lastLogTerm: number;
+}
+
+export interface VoteResponse extends MessageBase {
+  readonly type: 'vote-response';
+  readonly preVote: boolean;
+  readonly granted: boolean;
+}
+
+/** Entries to append after `prevIndex`; with no entries it is the leader's heartbeat. */
+export interface AppendRequest extends MessageBase {
+  readonly type: 'append-request';
+  readonly prevIndex: number;
+  readonly prevTerm: number;
+  readonly entries: readonly LogEntry[];
+  readonly commit: number;
+  /** The leader's view of the members, so followers agree on membership with their controller. */
+  readonly members: readonly NodeId[];
+  /** The leader's tick when it sent this; echoed back so its lease counts from the send. */
+  readonly sentTick: number;
+}
+
+export interface AppendResponse extends MessageBase {
+  readonly type: 'append-response';
+  readonly success: boolean;
+  /** On success the highest index known to match; on refusal a hint where to retry from. */
+  readonly matchIndex: number;
+  /** The `sentTick` of the request this answers. */
+  readonly echoTick: number;
+}
+
+export type PeerMessage = VoteRequest | VoteResponse | AppendRequest | AppendResponse;
+
+/** An administrator's or service's request to append to the log (only a leader accepts). */
+export interface ProposeInput {
+  readonly type: 'propose';
+  readonly data: string;
+}
+
+export type NodeInput = PeerMessage | ProposeInput;
+
+export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+
+/** Events for observers (console, logs, the simulator's checkers). */
+export type ObserverEvent =
+  | {
+      readonly type: 'membership-changed';
+      readonly members: readonly NodeId[];
+      readonly lost: readonly NodeId[];
+      readonly joined: readonly NodeId[];
+      /** Members seen with a new incarnation: they restarted and lost their volatile state. */
+      readonly restarted: readonly NodeId[];
+    }
+  | {
+      readonly type: 'quorum-changed';
+      readonly quorate: boolean;
+      readonly votes: number;
+      readonly expectedVotes: number;
+      readonly quorum: number;
+    }
+  | { readonly type: 'leader-changed'; readonly leader: NodeId | null; readonly term: number }
+  | { readonly type: 'entry-committed'; readonly entry: LogEntry };
+
+/** Everything the host must do now, in order: persist, then send, then apply and publish. */
+export interface Ready {
+  readonly persist: readonly PersistRecord[];
+  readonly messages: readonly PeerMessage[];
+  /** Newly committed entries, in log order, for the host's state machine. */
+  readonly committed: readonly LogEntry[];
+  readonly events: readonly ObserverEvent[];
+}
+
+/** The seeded random source a host injects for election jitter. */
+export interface RandomSource {
+  /** An integer in [0, bound). */
+  nextInt(bound: number): number;
+}
+
+/**
+ * Safety mechanisms that a simulator may switch off to prove its checkers notice. Production
+ * hosts never set these; each name matches `pnpm sim --plant NAME`.
+ */
+export type PlantedBug =
+  | 'vote-without-log-check'
+  | 'commit-without-quorum'
+  | 'unweighted-votes'
+  | 'skip-check-quorum'
+  | 'forget-vote'
+  | 'commit-old-term'
+  | 'vote-during-lease';
+
+export const PLANTED_BUGS: readonly PlantedBug[] = [
+  'vote-without-log-check',
+  'commit-without-quorum',
+  'unweighted-votes',
+  'skip-check-quorum',
+  'forget-vote',
+  'commit-old-term',
+  'vote-during-lease',
+];

@@ -1,0 +1,250 @@
+import type { NodeId, NodeStatus, PeerMessage, PlantedBug, VotingConfig } from '@quorate/core';
+import { timingsFor } from '@quorate/core';
+import { SafetyChecker } from './checkers.js';
+import { type Coverage, emptyCoverage } from './coverage.js';
+import { EventQueue } from './event-queue.js';
+import { SimNetwork } from './network.js';
+import { Prng } from './prng.js';
+import { SimHost } from './sim-node.js';
+
+export interface ClusterSetup {
+  readonly seed: number;
+  readonly config: VotingConfig;
+  readonly tickMs: number;
+  /** Per-host clock drift as a fraction (0.05 = ticks 5% slow); one entry per voter. */
+  readonly drift: readonly number[];
+  readonly plant: PlantedBug | null;
+  /** Small batches make catch-up slow and expose ordering bugs that one big batch hides. */
+  readonly maxEntriesPerMessage: number;
+  /** Keep every trace line (for `--trace`) instead of only the last few. */
+  readonly fullTrace?: boolean;
+}
+
+const TRACE_TAIL = 40;
+
+/**
+ * A whole cluster on one simulated clock: hosts with drifting tick rates, the network, disks,
+ * and the checkers watching every write, send, arrival, apply and event from outside.
+ */
+export class SimCluster {
+  readonly queue = new EventQueue();
+  readonly network: SimNetwork;
+  readonly checker: SafetyChecker;
+  readonly coverage: Coverage = emptyCoverage();
+  readonly hosts = new Map<NodeId, SimHost>();
+  readonly ids: readonly NodeId[];
+  private readonly traceLines: string[] = [];
+  private readonly tornRandom: Prng;
+  private readonly campaigns = new Set<string>();
+
+  constructor(readonly setup: ClusterSetup) {
+    this.network = new SimNetwork(new Prng(setup.seed, 2));
+    this.tornRandom = new Prng(setup.seed, 3);
+    const leaseTicks = timingsFor(setup.config, setup.tickMs).leaseTicks;
+    this.checker = new SafetyChecker(setup.config, leaseTicks, this.isActive);
+    this.ids = setup.config.voters.map((voter) => voter.id);
+    this.ids.forEach((id, i) => {
+      const period = setup.tickMs * (1 + (setup.drift[i] ?? 0));
+      this.hosts.set(id, new SimHost(id, period, setup.seed, 10 + i));
+    });
+  }
+
+  host(id: NodeId): SimHost {
+    const host = this.hosts.get(id);
+    if (!host) throw new Error(`no host ${id}`);
+    return host;
+  }
+
+  now(): number {
+    return this.queue.now();
+  }
+
+  trace(line: string): void {
+    this.traceLines.push(`t=${(this.now() / 1000).toFixed(3)}s ${line}`);
+    if (!this.setup.fullTrace && this.traceLines.length > TRACE_TAIL * 2) {
+      this.traceLines.splice(0, this.traceLines.length - TRACE_TAIL);
+    }
+  }
+
+  traceTail(): string[] {
+    return this.setup.fullTrace ? [...this.traceLines] : this.traceLines.slice(-TRACE_TAIL);
+  }
+
+  statuses(): NodeStatus[] {
+    const out: NodeStatus[] = [];
+    for (const host of this.hosts.values()) if (host.process) out.push(host.process.status());
+    return out;
+  }
+
+  /** Starts every host and its tick clock. */
+  boot(): void {
+    for (const host of this.hosts.values()) {
+      this.startHost(host);
+      this.scheduleTick(host);
+    }
+  }
+
+  crash(id: NodeId, torn: boolean): void {
+    const host = this.host(id);
+    if (!host.up) return;
+    if (torn) {
+      host.crashAtNextWrite = true;
+      return;
+    }
+    this.kill(host, 'crashed');
+  }
+
+  restart(id: NodeId): void {
+    const host = this.host(id);
+    if (host.up) return;
+    this.coverage.restarts++;
+    this.startHost(host);
+  }
+
+  pause(id: NodeId, durationMs: number): void {
+    const host = this.host(id);
+    if (!host.up || host.pausedUntilMs > this.now()) return;
+    this.coverage.pauses++;
+    host.pausedUntilMs = this.now() + durationMs;
+    this.trace(`${id} paused for ${durationMs}ms`);
+    const process = host.process;
+    this.queue.at(host.pausedUntilMs, () => {
+      if (host.process === process) this.resume(host);
+    });
+  }
+
+  /** Ends a pause now: the host catches up on missed ticks, then handles held messages. */
+  resume(host: SimHost): void {
+    if (host.pausedUntilMs === 0) return;
+    host.pausedUntilMs = 0;
+    const missed = host.missedTicks;
+    host.missedTicks = 0;
+    // Missed ticks are replayed back to back before the host does anything else (DESIGN.md §2).
+    if (missed > 0) this.tickHost(host, missed);
+    const held = host.held;
+    host.held = [];
+    for (const arrive of held) arrive();
+  }
+
+  propose(id: NodeId, data: string): boolean {
+    const host = this.host(id);
+    if (!host.process || host.pausedUntilMs > 0) return false;
+    const accepted = host.process.step({ type: 'propose', data });
+    this.processReady(host);
+    return accepted;
+  }
+
+  private startHost(host: SimHost): void {
+    host.start(
+      this.setup.config,
+      this.setup.tickMs,
+      this.setup.plant,
+      this.setup.maxEntriesPerMessage,
+    );
+    this.checker.restarted(host.id);
+    this.trace(`${host.id} started (incarnation ${host.incarnations})`);
+    this.processReady(host);
+  }
+
+  private kill(host: SimHost, why: string): void {
+    host.stop();
+    this.checker.restarted(host.id);
+    this.coverage.crashes++;
+    this.trace(`${host.id} ${why}`);
+  }
+
+  private scheduleTick(host: SimHost): void {
+    this.queue.after(host.tickPeriodMs, () => {
+      if (host.up) {
+        if (host.pausedUntilMs > 0) host.missedTicks++;
+        else this.tickHost(host);
+      }
+      this.scheduleTick(host);
+    });
+  }
+
+  private tickHost(host: SimHost, ticks = 1): void {
+    const process = host.process;
+    if (!process) return;
+    for (let i = 0; i < ticks; i++) {
+      host.localTicks++;
+      process.tick();
+    }
+    this.processReady(host);
+    if (!host.process) return;
+    const term = host.disk.storedHardState()?.term ?? 0;
+    this.checker.ticked(host.id, host.localTicks, term);
+  }
+
+  /** Running and not paused: a paused process cannot act on what it believes. */
+  private readonly isActive = (id: NodeId): boolean => {
+    const host = this.hosts.get(id);
+    return host?.process != null && host.pausedUntilMs === 0;
+  };
+
+  private send(message: PeerMessage, senderQuorate: boolean): void {
+    this.coverage.messages++;
+    for (const delayMs of this.network.plan(message.from, message.to)) {
+      this.queue.after(delayMs, () => this.arrive(message, senderQuorate));
+    }
+  }
+
+  private arrive(message: PeerMessage, senderQuorate: boolean): void {
+    const host = this.hosts.get(message.to);
+    if (!host?.process || this.network.isCut(message.from, message.to)) return;
+    if (host.pausedUntilMs > 0) {
+      host.held.push(() => this.arrive(message, senderQuorate));
+      return;
+    }
+    this.checker.delivered(message, host.localTicks, senderQuorate);
+    host.process.step(message);
+    this.processReady(host);
+  }
+
+  /** Persist, then publish and send, then apply — the order `ready()` requires. */
+  private processReady(host: SimHost): void {
+    const process = host.process;
+    if (!process) return;
+    const ready = process.ready();
+    if (ready.persist.length > 0) {
+      this.checker.beforePersist(host.id, ready.persist, host.disk);
+      if (host.crashAtNextWrite) {
+        host.disk.write(ready.persist, this.tornRandom.nextInt(ready.persist.length));
+        this.coverage.tornWrites++;
+        this.kill(host, 'crashed mid-write (torn record)');
+        return;
+      }
+      host.disk.write(ready.persist);
+    }
+    this.checker.events(host.id, ready.events, host.disk);
+    for (const event of ready.events) {
+      if (event.type === 'leader-changed' && event.leader === host.id) {
+        this.trace(`${host.id} leads term ${event.term}`);
+      }
+    }
+    const quorate = this.checker.believesQuorate(host.id);
+    for (const message of ready.messages) {
+      const campaign = `${message.from}|${message.term}`;
+      if (message.type === 'vote-request' && !message.preVote && !this.campaigns.has(campaign)) {
+        this.campaigns.add(campaign);
+        this.trace(`${message.from} campaigns in term ${message.term}`);
+      }
+      this.checker.sent(message, host.disk);
+      this.send(message, quorate);
+    }
+    this.checker.applied(host.id, ready.committed, host.disk);
+    const last = ready.committed[ready.committed.length - 1];
+    if (last) host.appliedIndex = last.index;
+    process.advance(ready);
+  }
+
+  /** Coverage with the counters derived from what the checkers saw. */
+  finalCoverage(): Coverage {
+    return {
+      ...this.coverage,
+      elections: this.campaigns.size,
+      leaderChanges: this.checker.leaderTerms(),
+      commits: this.checker.committedCount(),
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import type { NodeStatus, PlantedBug, VoterConf, VotingConfig } from '@quorate/core';
+import { SimCluster } from './cluster.js';
+import type { Coverage } from './coverage.js';
+import { FaultScheduler, Workload } from './faults.js';
+import { CALM_LINKS } from './network.js';
+import { Prng } from './prng.js';
+
+export interface SeedOptions {
+  readonly seed: number;
+  /** Cluster size; when absent the seed picks 3, 4 or 5. */
+  readonly nodes?: number;
+  readonly plant?: PlantedBug | null;
+  /** Simulated time with faults on. */
+  readonly faultMs?: number;
+  /** Simulated time the liveness phase may take before it counts as a failure. */
+  readonly livenessBoundMs?: number;
+  readonly fullTrace?: boolean;
+}
+
+export interface SeedResult {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly plant: PlantedBug | null;
+  readonly config: VotingConfig;
+  readonly violations: readonly string[];
+  readonly livenessFailure: string | null;
+  /** Simulated milliseconds from the end of faults until the cluster converged. */
+  readonly convergedAfterMs: number | null;
+  readonly simulatedMs: number;
+  readonly coverage: Coverage;
+  readonly trace: readonly string[];
+}
+
+export const DEFAULT_FAULT_MS = 60_000;
+/** Liveness bound: 20 token times after faults stop (token is at most 1500 ms here). */
+export const LIVENESS_TOKENS = 20;
+
+/** The seed decides the configuration: size, weights, expected votes, token, tick and drift. */
+export interface SeedSetup {
+  readonly config: VotingConfig;
+  readonly tickMs: number;
+  readonly drift: number[];
+  readonly maxEntriesPerMessage: number;
+}
+
+export function drawSetup(seed: number, nodes?: number): SeedSetup {
+  const random = new Prng(seed, 1);
+  const size = nodes ?? 3 + (seed % 3);
+  const weighted = random.chance(0.5);
+  const voters: VoterConf[] = [];
+  for (let i = 1; i <= size; i++) {
+    voters.push({ id: `n${i}`, votes: weighted ? random.between(1, 3) : 1 });
+  }
+  const total = voters.reduce((sum, voter) => sum + voter.votes, 0);
+  const expectedRoll = random.next();
+  const expectedVotes =
+    expectedRoll < 0.5 ? 0 : expectedRoll < 0.75 ? total : random.between(1, 2 * total - 1);
+  const tokenMs = random.pick([600, 1000, 1500]);
+  const tickMs = random.pick([50, 100]);
+  const drift = voters.map(() => (random.next() - 0.5) * 0.1);
+  const maxEntriesPerMessage = random.pick([1, 3, 64]);
+  return { config: { voters, expectedVotes, tokenMs }, tickMs, drift, maxEntriesPerMessage };
+}
+
+/** Runs one seed: boot, faults and workload, then the liveness phase. */
+export function runSeed(options: SeedOptions): SeedResult {
+  const faultMs = options.faultMs ?? DEFAULT_FAULT_MS;
+  const { config, tickMs, drift, maxEntriesPerMessage } = drawSetup(options.seed, options.nodes);
+  const cluster = new SimCluster({
+    maxEntriesPerMessage,
+    seed: options.seed,
+    config,
+    tickMs,
+    drift,
+    plant: options.plant ?? null,
+    fullTrace: options.fullTrace ?? false,
+  });
+  const violated = (): boolean => cluster.checker.violations.length > 0;
+  const workload = new Workload(cluster, new Prng(options.seed, 4));
+  cluster.boot();
+  new FaultScheduler(cluster, new Prng(options.seed, 5), config.tokenMs, faultMs).start();
+  workload.start(faultMs);
+  cluster.queue.runUntil(faultMs, violated);
+
+  let livenessFailure: string | null = null;
+  let convergedAfterMs: number | null = null;
+  if (!violated()) {
+    const boundMs = options.livenessBoundMs ?? LIVENESS_TOKENS * config.tokenMs;
+    const outcome = livenessPhase(cluster, workload, boundMs);
+    convergedAfterMs = outcome.convergedAfterMs;
+    livenessFailure = outcome.failure;
+  }
+  for (const violation of cluster.checker.violations) cluster.trace(`VIOLATION ${violation}`);
+  if (livenessFailure) cluster.trace(`LIVENESS ${livenessFailure}`);
+  return {
+    seed: options.seed,
+    nodes: config.voters.length,
+    plant: options.plant ?? null,
+    config,
+    violations: [...cluster.checker.violations],
+    livenessFailure,
+    convergedAfterMs,
+    simulatedMs: cluster.now(),
+    coverage: cluster.finalCoverage(),
+    trace: cluster.traceTail(),
+  };
+}
+
+/**
+ * Faults stop and every host is up and connected; a leader must emerge, accept a new command,
+ * and every host must apply everything the leader has, within `boundMs`.
+ */
+function livenessPhase(
+  cluster: SimCluster,
+  workload: Workload,
+  boundMs: number,
+): { failure: string | null; convergedAfterMs: number | null } {
+  const startMs = cluster.now();
+  cluster.trace('liveness phase: faults stop, network healed, all hosts up');
+  cluster.network.healAll();
+  cluster.network.conditions = { ...CALM_LINKS };
+  for (const id of cluster.ids) {
+    const host = cluster.host(id);
+    if (host.crashAtNextWrite) cluster.crash(id, false);
+    if (!host.up) cluster.restart(id);
+    cluster.resume(host);
+  }
+  // The probe is a command proposed after faults stop; re-proposed if leadership moves on.
+  let probe = null as { index: number; term: number } | null;
+  const deadline = startMs + boundMs;
+  for (let at = startMs; at <= deadline; at += 50) {
+    cluster.queue.runUntil(at, () => cluster.checker.violations.length > 0);
+    if (cluster.checker.violations.length > 0) return { failure: null, convergedAfterMs: null };
+    const statuses = cluster.statuses();
+    const leader = statuses.find((s) => s.role === 'leader');
+    if (leader && probe?.term !== leader.term && workload.proposeOnce().includes(leader.id)) {
+      probe = { index: leader.lastIndex + 1, term: leader.term };
+    }
+    if (probe !== null && converged(cluster, cluster.statuses(), probe.index)) {
+      return { failure: null, convergedAfterMs: cluster.now() - startMs };
+    }
+  }
+  return { failure: describeStall(cluster.statuses(), boundMs), convergedAfterMs: null };
+}
+
+function converged(cluster: SimCluster, statuses: NodeStatus[], probeIndex: number): boolean {
+  if (statuses.length < cluster.ids.length) return false;
+  const leader = statuses.find((s) => s.role === 'leader');
+  if (!leader || leader.commit < probeIndex || leader.commit !== leader.lastIndex) return false;
+  return statuses.every(
+    (s) =>
+      s.term === leader.term &&
+      s.leader === leader.id &&
+      s.commit === leader.commit &&
+      cluster.host(s.id).appliedIndex === leader.commit,
+  );
+}
+
+function describeStall(statuses: NodeStatus[], boundMs: number): string {
+  const parts = statuses.map(
+    (s) =>
+      `${s.id}:${s.role}/t${s.term}/lead=${s.leader ?? '-'}/commit=${s.commit}/last=${s.lastIndex}`,
+  );
+  return `no convergence within ${boundMs}ms after faults stopped: ${parts.join(' ')}`;
+}

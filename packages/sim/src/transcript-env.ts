@@ -1,0 +1,191 @@
+import {
+  ClusterNode,
+  type LogEntry,
+  type NodeId,
+  type ObserverEvent,
+  type PeerMessage,
+  type RandomSource,
+  type VotingConfig,
+} from '@quorate/core';
+import { SimDisk } from './disk.js';
+
+/** Election jitter fixed per node, so a transcript reads the same every time. */
+function fixedJitter(offsetTicks: number): RandomSource {
+  return { nextInt: (bound) => Math.min(Math.max(bound - 1, 0), offsetTicks) };
+}
+
+function showEntry(entry: LogEntry): string {
+  return `${entry.index}@${entry.term}${entry.kind === 'noop' ? ':noop' : `:${entry.data}`}`;
+}
+
+export function showMessage(m: PeerMessage): string {
+  const head = `${m.from}->${m.to} ${m.type} term=${m.term}`;
+  switch (m.type) {
+    case 'vote-request':
+      return `${head}${m.preVote ? ' pre-vote' : ''} last=${m.lastLogIndex}@${m.lastLogTerm}`;
+    case 'vote-response':
+      return `${head}${m.preVote ? ' pre-vote' : ''} ${m.granted ? 'granted' : 'rejected'}`;
+    case 'append-request':
+      return `${head} prev=${m.prevIndex}@${m.prevTerm} entries=[${m.entries.map(showEntry).join(' ')}] commit=${m.commit}`;
+    case 'append-response':
+      return `${head} ${m.success ? 'ok' : 'refused'} match=${m.matchIndex}`;
+  }
+}
+
+function showEvent(id: NodeId, e: ObserverEvent): string {
+  switch (e.type) {
+    case 'leader-changed':
+      return `${id}: leader is ${e.leader ?? 'unknown'} (term ${e.term})`;
+    case 'quorum-changed':
+      return `${id}: ${e.quorate ? 'quorate' : 'inquorate'} votes=${e.votes} expected=${e.expectedVotes} quorum=${e.quorum}`;
+    case 'membership-changed': {
+      const parts = [`members=${e.members.join(',')}`];
+      if (e.joined.length > 0) parts.push(`joined=${e.joined.join(',')}`);
+      if (e.lost.length > 0) parts.push(`lost=${e.lost.join(',')}`);
+      if (e.restarted.length > 0) parts.push(`restarted=${e.restarted.join(',')}`);
+      return `${id}: membership ${parts.join(' ')}`;
+    }
+    case 'entry-committed':
+      return `${id}: applied ${showEntry(e.entry)}`;
+  }
+}
+
+/** An empty append is a heartbeat: noise unless a transcript asks for it. */
+function isHeartbeat(m: PeerMessage): boolean {
+  return m.type === 'append-request' && m.entries.length === 0;
+}
+
+/**
+ * The lock-step world of a transcript: nodes with fixed jitter, a FIFO of messages in flight,
+ * cut links, crashes with durable disks. Every command returns the lines it printed.
+ */
+export class TranscriptEnv {
+  private config: VotingConfig | null = null;
+  private tickMs = 100;
+  private readonly offsets = new Map<NodeId, number>();
+  private readonly nodes = new Map<NodeId, ClusterNode>();
+  private readonly disks = new Map<NodeId, SimDisk>();
+  private readonly cut = new Set<string>();
+  private inFlight: PeerMessage[] = [];
+  showMessages = false;
+  showHeartbeats = false;
+
+  ids(): NodeId[] {
+    return [...this.disks.keys()];
+  }
+
+  addNodes(config: VotingConfig, tickMs: number, offsets: readonly number[]): string[] {
+    this.config = config;
+    this.tickMs = tickMs;
+    const out: string[] = [];
+    config.voters.forEach((voter, i) => {
+      this.offsets.set(voter.id, offsets[i] ?? 0);
+      this.disks.set(voter.id, new SimDisk());
+      out.push(...this.start(voter.id));
+    });
+    return out;
+  }
+
+  start(id: NodeId): string[] {
+    const disk = this.disks.get(id);
+    if (!this.config || !disk) throw new Error(`${id}: no such node (add-nodes first)`);
+    if (this.nodes.has(id)) throw new Error(`${id}: already running`);
+    const restored = disk.restore();
+    const node = new ClusterNode({
+      id,
+      config: this.config,
+      tickMs: this.tickMs,
+      random: fixedJitter(this.offsets.get(id) ?? 0),
+      ...(restored ? { restored } : {}),
+    });
+    this.nodes.set(id, node);
+    return this.flush(id);
+  }
+
+  crash(id: NodeId): void {
+    if (!this.nodes.delete(id)) throw new Error(`${id}: not running`);
+  }
+
+  cutLink(from: NodeId, to: NodeId): void {
+    this.cut.add(`${from}>${to}`);
+  }
+
+  heal(): void {
+    this.cut.clear();
+  }
+
+  /** One round of ticks for `ids`, without delivering anything. */
+  tick(ids: readonly NodeId[]): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      const node = this.nodes.get(id);
+      if (!node) continue;
+      node.tick();
+      out.push(...this.flush(id));
+    }
+    return out;
+  }
+
+  propose(id: NodeId, data: string): string[] {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`${id}: not running`);
+    const accepted = node.step({ type: 'propose', data });
+    return [
+      `${id}: proposal ${data} ${accepted ? 'accepted' : 'refused (not the leader)'}`,
+      ...this.flush(id),
+    ];
+  }
+
+  /** Delivers what is in flight now (not what that produces); returns what it printed. */
+  deliverRound(): string[] {
+    const batch = this.inFlight;
+    this.inFlight = [];
+    const out: string[] = [];
+    for (const message of batch) {
+      const target = this.nodes.get(message.to);
+      const dropped = !target || this.cut.has(`${message.from}>${message.to}`);
+      if (this.showMessages && (this.showHeartbeats || !isHeartbeat(message))) {
+        out.push(`${dropped ? 'dropped ' : ''}${showMessage(message)}`);
+      }
+      if (!target || dropped) continue;
+      target.step(message);
+      out.push(...this.flush(message.to));
+    }
+    return out;
+  }
+
+  hasInFlight(): boolean {
+    return this.inFlight.length > 0;
+  }
+
+  status(): string[] {
+    return this.ids().map((id) => {
+      const node = this.nodes.get(id);
+      if (!node) return `${id}: down`;
+      const s = node.status();
+      return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} last=${s.lastIndex} ${s.quorate ? 'quorate' : 'inquorate'} members=${s.members.join(',')}`;
+    });
+  }
+
+  log(id: NodeId): string[] {
+    const node = this.nodes.get(id);
+    if (!node) return [`${id}: down`];
+    const entries: string[] = [];
+    for (let i = 1; i <= node.status().lastIndex; i++) {
+      const entry = node.entryAt(i);
+      if (entry) entries.push(showEntry(entry));
+    }
+    return [`${id}: ${entries.join(' ') || '(empty)'}`];
+  }
+
+  private flush(id: NodeId): string[] {
+    const node = this.nodes.get(id);
+    const disk = this.disks.get(id);
+    if (!node || !disk) return [];
+    const ready = node.ready();
+    disk.write(ready.persist);
+    this.inFlight.push(...ready.messages);
+    node.advance(ready);
+    return ready.events.map((event) => showEvent(id, event));
+  }
+}
