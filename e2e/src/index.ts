@@ -1,4 +1,5 @@
 export * from './command.js';
+export * from './fence-control.js';
 export * from './host-process.js';
 export * from './isolation.js';
 export * from './layout.js';

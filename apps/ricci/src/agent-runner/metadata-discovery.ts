@@ -1,0 +1,105 @@
+// Reads `meta-data` from agents installed on this node, so the console can build its forms
+// from what really runs here: every OCF agent under $OCF_ROOT/resource.d and the built-ins.
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AgentMetadata, parseAgentMetadata } from '@quorate/core';
+import { builtinAgentTypes } from './agent-locations.js';
+import { describeOcfOutcome, isOcfSuccess } from './ocf-outcome.js';
+import type { ResourceAgentRunner } from './resource-agent-runner.js';
+
+export interface MetadataFailure {
+  readonly type: string;
+  readonly message: string;
+}
+
+export interface DiscoveredAgents {
+  readonly agents: readonly AgentMetadata[];
+  readonly failures: readonly MetadataFailure[];
+}
+
+export interface DiscoveryOptions {
+  /** Which `ocf:PROVIDER:TYPE` agents to read; all by default. */
+  readonly include?: (type: string) => boolean;
+  /** meta-data runs at once; default 8. */
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+function listDir(path: string): string[] {
+  try {
+    return readdirSync(path).sort();
+  } catch {
+    return [];
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `ocf:PROVIDER:TYPE` for every executable under $OCF_ROOT/resource.d. */
+export function listInstalledOcfAgents(ocfRoot: string): string[] {
+  const base = join(ocfRoot, 'resource.d');
+  return listDir(base).flatMap((provider) =>
+    listDir(join(base, provider))
+      .filter((name) => !name.startsWith('.') && isExecutableFile(join(base, provider, name)))
+      .map((name) => `ocf:${provider}:${name}`),
+  );
+}
+
+async function readOne(
+  runner: ResourceAgentRunner,
+  type: string,
+  timeoutMs: number,
+): Promise<AgentMetadata | MetadataFailure> {
+  const result = await runner.run({ type, action: 'meta-data', attributes: {}, timeoutMs });
+  if (!isOcfSuccess(result.outcome)) {
+    return { type, message: `meta-data: ${describeOcfOutcome(result.outcome)}` };
+  }
+  try {
+    return parseAgentMetadata(result.stdout, { type });
+  } catch (error) {
+    return { type, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Runs `meta-data` for each type, `concurrency` at a time, keeping the input order. */
+export async function readAgentMetadata(
+  runner: ResourceAgentRunner,
+  types: readonly string[],
+  options: DiscoveryOptions = {},
+): Promise<DiscoveredAgents> {
+  const { concurrency = 8, timeoutMs = 5_000 } = options;
+  const results: Array<AgentMetadata | MetadataFailure> = new Array(types.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < types.length) {
+      const index = next++;
+      results[index] = await readOne(runner, types[index]!, timeoutMs);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const agents: AgentMetadata[] = [];
+  const failures: MetadataFailure[] = [];
+  for (const r of results) {
+    if ('message' in r) failures.push(r);
+    else agents.push(r);
+  }
+  return { agents, failures };
+}
+
+/** The built-ins and every installed OCF agent (filtered by `include`), as the console lists them. */
+export function discoverAgents(
+  runner: ResourceAgentRunner,
+  options: DiscoveryOptions = {},
+): Promise<DiscoveredAgents> {
+  const include = options.include ?? (() => true);
+  const installed = listInstalledOcfAgents(runner.ocfRoot).filter(include);
+  return readAgentMetadata(runner, [...builtinAgentTypes, ...installed], options);
+}
