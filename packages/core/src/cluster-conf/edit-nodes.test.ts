@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { refusal } from '../../testing/edit-fixtures.js';
 import { serializeXml } from '../xml/xml-serialize.js';
 import { applyEdit, applyEditWithNotes, createClusterConf } from './edit.js';
-import type { ConfigEdit } from './edit-model.js';
 import { EditError } from './edit-model.js';
-import type { ClusterConf } from './model.js';
 import { parseClusterConf } from './read.js';
 
 const base = `<?xml version="1.0"?>
@@ -41,16 +40,6 @@ const base = `<?xml version="1.0"?>
 `;
 
 const conf = () => parseClusterConf(base);
-
-function refusal(c: ClusterConf, edit: ConfigEdit): EditError {
-  try {
-    applyEdit(c, edit);
-  } catch (e) {
-    if (e instanceof EditError) return e;
-    throw e;
-  }
-  throw new Error(`edit ${edit.op} was not refused`);
-}
 
 describe('createClusterConf', () => {
   test('writes the seed skeleton at version 1', () => {
