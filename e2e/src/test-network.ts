@@ -267,15 +267,7 @@ export class TestNetwork {
     ].filter((id): id is NamespaceId => id !== undefined);
     await killUntilNone(() => processesInNamespaces(namespaces));
     for (const address of this.floating.get(name) ?? []) {
-      await mustRun('ip', [
-        '-n',
-        host.namespace,
-        'addr',
-        'del',
-        `${address}/${prefixLength}`,
-        'dev',
-        hostInterface,
-      ]);
+      await this.setAddress(host.namespace, 'del', address);
     }
     this.floating.delete(name);
   }
@@ -306,15 +298,7 @@ export class TestNetwork {
   ): Promise<void> {
     const host = this.host(name);
     this.assertFloatingAddress(address);
-    await mustRun('ip', [
-      '-n',
-      host.namespace,
-      'addr',
-      'add',
-      `${address}/${prefixLength}`,
-      'dev',
-      hostInterface,
-    ]);
+    await this.setAddress(host.namespace, 'add', address);
     const set = this.floating.get(name) ?? new Set<string>();
     this.floating.set(name, set.add(address));
     if (options.announce === false || !this.isPoweredOn(name)) return;
@@ -329,21 +313,18 @@ export class TestNetwork {
     if (!this.floating.get(name)?.delete(address)) {
       throw new Error(`${name}: ${address} is not a floating address of this host`);
     }
-    await mustRun('ip', [
-      '-n',
-      host.namespace,
-      'addr',
-      'del',
-      `${address}/${prefixLength}`,
-      'dev',
-      hostInterface,
-    ]);
+    await this.setAddress(host.namespace, 'del', address);
   }
 
   /** Moves a floating address from one host to another and announces it from there. */
   async moveAddress(address: string, from: string, to: string): Promise<void> {
     await this.removeAddress(from, address);
     await this.addAddress(to, address);
+  }
+
+  private async setAddress(namespace: string, verb: 'add' | 'del', address: string): Promise<void> {
+    const cidr = `${address}/${prefixLength}`;
+    await mustRun('ip', ['-n', namespace, 'addr', verb, cidr, 'dev', hostInterface]);
   }
 
   private assertFloatingAddress(address: string): void {
