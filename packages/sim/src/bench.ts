@@ -5,6 +5,7 @@ import {
   type VoterConf,
   type VotingConfig,
 } from '@quorate/core';
+import { configApplyTicks, logSizeAfterChanges } from './bench-config.js';
 import { SimCluster } from './cluster.js';
 import { Workload } from './faults.js';
 import { Prng } from './prng.js';
@@ -145,6 +146,8 @@ function main(): void {
     );
   }
   console.log(stepCost(32, 20_000));
+  console.log(configApplyTicks(32, 20));
+  console.log(logSizeAfterChanges(10_000, 64));
 }
 
 main();

@@ -112,9 +112,9 @@ describe('SafetyChecker', () => {
       5,
       false,
     );
-    c.ticked('n1', 14, 1);
+    c.ticked('n1', 14, 1, disk);
     expect(c.violations).toEqual([]);
-    c.ticked('n1', 15, 1);
+    c.ticked('n1', 15, 1, disk);
     expect(c.violations).toEqual([
       'n1 leads term 1 as quorate with 1 votes heard in its lease; quorum is 2',
     ]);

@@ -1,14 +1,17 @@
 import {
+  deriveVotingRule,
   type HardState,
   type LogEntry,
   type NodeId,
   type ObserverEvent,
   type PeerMessage,
   type PersistRecord,
-  quorumVotes,
+  type Snapshot,
   type VotingConfig,
-  votesIn,
+  type VotingRule,
+  votingConfigOf,
 } from '@quorate/core';
+import { chainDigest } from './app-digest.js';
 import type { SimDisk } from './disk.js';
 
 /** What the checker remembers about one incarnation of one node. */
@@ -50,7 +53,6 @@ function show(entry: LogEntry): string {
  */
 export class SafetyChecker {
   readonly violations: string[] = [];
-  private readonly quorum: number;
   private readonly leaderOfTerm = new Map<number, NodeId>();
   /** Commit index a leader held when its term began, keyed `leader|term`. */
   private readonly commitAtElection = new Map<string, number>();
@@ -65,6 +67,8 @@ export class SafetyChecker {
    */
   private readonly commitTerm = new Map<number, number>();
   private readonly watches = new Map<NodeId, NodeWatch>();
+  /** The simulated state machine's digest after each committed index (see `chainDigest`). */
+  private readonly digestAt = new Map<number, number>([[0, 0]]);
 
   constructor(
     private readonly config: VotingConfig,
@@ -72,7 +76,6 @@ export class SafetyChecker {
     /** Running and not paused: a paused process cannot act on what it believes. */
     private readonly isActive: (id: NodeId) => boolean,
   ) {
-    this.quorum = quorumVotes(config);
     for (const voter of config.voters) this.watches.set(voter.id, freshWatch());
   }
 
@@ -99,6 +102,7 @@ export class SafetyChecker {
     const commit = stored?.commit ?? 0;
     for (const record of records) {
       if (record.kind === 'hard-state' && stored) this.checkHardState(id, stored, record.state);
+      if (record.kind === 'snapshot') this.checkSnapshot(id, record.snapshot);
       if (record.kind !== 'entries') continue;
       for (const entry of record.entries) {
         if (entry.index > commit) break;
@@ -167,8 +171,8 @@ export class SafetyChecker {
       acks.set(message.from, Math.max(acks.get(message.from) ?? 0, message.matchIndex));
       this.acks.set(`${message.to}|${message.term}`, acks);
     }
-    if (message.type === 'append-request' && senderQuorate)
-      watch.quorateAppends.set(key, localTick);
+    const fromLeader = message.type === 'append-request' || message.type === 'install-snapshot';
+    if (fromLeader && senderQuorate) watch.quorateAppends.set(key, localTick);
   }
 
   /** Every node applies the same entries in the same order, each index exactly once per run. */
@@ -181,6 +185,8 @@ export class SafetyChecker {
       watch.nextApply = entry.index + 1;
       const first = this.committed.get(entry.index);
       if (!first) {
+        const previous = this.digestAt.get(entry.index - 1);
+        if (previous !== undefined) this.digestAt.set(entry.index, chainDigest(previous, entry));
         this.committed.set(entry.index, entry);
         this.commitTerm.set(entry.index, disk.storedHardState()?.term ?? 0);
       } else if (!sameEntry(first, entry)) {
@@ -189,26 +195,50 @@ export class SafetyChecker {
     }
   }
 
+  /** A node loaded a snapshot: it applies from the next index on, and the state must match. */
+  loadedSnapshot(id: NodeId, snapshot: Snapshot): void {
+    this.checkSnapshot(id, snapshot);
+    this.watch(id).nextApply = snapshot.index + 1;
+  }
+
+  /** A snapshot covers committed entries only, ending at the committed term, with their state. */
+  private checkSnapshot(id: NodeId, snapshot: Snapshot): void {
+    const entry = this.committed.get(snapshot.index);
+    if (snapshot.index > 0 && (!entry || entry.term !== snapshot.term)) {
+      this.fail(
+        `${id} holds a snapshot at ${snapshot.index}@${snapshot.term} that was never committed`,
+      );
+      return;
+    }
+    const digest = this.digestAt.get(snapshot.index);
+    if (digest !== undefined && String(digest) !== snapshot.appState) {
+      this.fail(
+        `${id} holds a snapshot at ${snapshot.index} whose state differs from the applied entries`,
+      );
+    }
+  }
+
   /**
    * After each tick: a node that believes it is quorate holds evidence from within its lease —
    * a leader, messages of its term from a quorum of votes; a follower, an append from a leader
    * that believed itself quorate (and whose own belief is checked the same way).
    */
-  ticked(id: NodeId, localTick: number, term: number): void {
+  ticked(id: NodeId, localTick: number, term: number, disk: SimDisk): void {
     const watch = this.watch(id);
     if (!watch.believesQuorate) return;
     if (watch.leaderView === id) this.checkExclusiveLeadership(id, watch.leaderTerm);
     const fresh = (tick: number | undefined): boolean =>
       tick !== undefined && localTick - tick < this.leaseTicks;
     if (watch.leaderView === id) {
+      const rule = this.ruleOf(disk);
       const heard = [id];
-      for (const voter of this.config.voters) {
-        if (fresh(watch.arrivals.get(`${voter.id}|${term}`))) heard.push(voter.id);
+      for (const voter of rule.voters()) {
+        if (fresh(watch.arrivals.get(`${voter}|${term}`))) heard.push(voter);
       }
-      const votes = votesIn(this.config, heard);
-      if (votes < this.quorum) {
+      if (!rule.leaseReached(heard)) {
+        const { votes, quorum } = rule.tally(heard);
         this.fail(
-          `${id} leads term ${term} as quorate with ${votes} votes heard in its lease; quorum is ${this.quorum}`,
+          `${id} leads term ${term} as quorate with ${votes} votes heard in its lease; quorum is ${quorum}`,
         );
       }
     } else if (
@@ -237,12 +267,29 @@ export class SafetyChecker {
     }
     const holders = [leader];
     for (const [peer, match] of this.acks.get(key) ?? []) if (match >= commit) holders.push(peer);
-    const votes = votesIn(this.config, holders);
-    if (votes < this.quorum) {
+    // The leader decided by the rule of its log at that moment, which lies between the rule of
+    // the entries up to the committed index and the rule of all it stores: either will do.
+    const rules = [this.ruleOf(disk, commit), this.ruleOf(disk)];
+    if (!rules.some((rule) => rule.reached(holders))) {
+      const rule = rules[0]!;
+      const { votes, quorum } = rule.tally(holders);
       this.fail(
-        `${leader} committed index ${commit} in term ${term} with ${votes} votes acknowledging it; quorum is ${this.quorum}`,
+        `${leader} committed index ${commit} in term ${term} with ${votes} votes acknowledging it; quorum is ${quorum}${rule.joint ? ' (and a quorum of the old configuration)' : ''}`,
       );
     }
+  }
+
+  /**
+   * The voting rule a node's durable log implies from its config entries up to `upTo`: the
+   * startup configuration, the stored snapshot's, then the newest stored config entries.
+   */
+  private ruleOf(disk: SimDisk, upTo = Number.POSITIVE_INFINITY): VotingRule {
+    const snapshotText = disk.storedSnapshot()?.config?.text;
+    const base = snapshotText ? votingConfigOf(snapshotText) : this.config;
+    const entries = disk
+      .storedConfigEntries(upTo)
+      .map((entry) => ({ index: entry.index, text: entry.data }));
+    return deriveVotingRule({ base, entries }, null);
   }
 
   /** The durable term never goes back, and a durable vote never changes within its term. */
@@ -277,6 +324,8 @@ export class SafetyChecker {
   private checkLeaderCompleteness(id: NodeId, term: number, disk: SimDisk): void {
     for (const entry of this.committed.values()) {
       if ((this.commitTerm.get(entry.index) ?? 0) >= term) continue;
+      // A snapshot holds only committed entries; the appliers' checks cover what it replaced.
+      if (entry.index <= (disk.storedSnapshot()?.index ?? 0)) continue;
       const stored = disk.storedEntry(entry.index);
       if (!stored || !sameEntry(stored, entry)) {
         this.fail(`${id} leads term ${term} without committed entry ${show(entry)}`);

@@ -1,6 +1,17 @@
-import type { NodeId, NodeStatus, PeerMessage, PlantedBug, VotingConfig } from '@quorate/core';
+import type {
+  ConfigProposal,
+  ConfigProposalResult,
+  NodeId,
+  NodeStatus,
+  PeerMessage,
+  PlantedBug,
+  Ready,
+  VotingConfig,
+} from '@quorate/core';
 import { timingsFor } from '@quorate/core';
+import { chainDigest } from './app-digest.js';
 import { SafetyChecker } from './checkers.js';
+import { ConfigChecker } from './config-checker.js';
 import { type Coverage, emptyCoverage } from './coverage.js';
 import { EventQueue } from './event-queue.js';
 import { SimNetwork } from './network.js';
@@ -18,6 +29,10 @@ export interface ClusterSetup {
   readonly maxEntriesPerMessage: number;
   /** Keep every trace line (for `--trace`) instead of only the last few. */
   readonly fullTrace?: boolean;
+  /** Hosts compact their log once this many applied entries follow the snapshot (0: never). */
+  readonly compactAfterEntries?: number;
+  /** The cluster.conf every host starts with, if any. */
+  readonly clusterConf?: string;
 }
 
 const TRACE_TAIL = 40;
@@ -30,6 +45,7 @@ export class SimCluster {
   readonly queue = new EventQueue();
   readonly network: SimNetwork;
   readonly checker: SafetyChecker;
+  readonly configChecker: ConfigChecker;
   readonly coverage: Coverage = emptyCoverage();
   readonly hosts = new Map<NodeId, SimHost>();
   readonly ids: readonly NodeId[];
@@ -42,10 +58,13 @@ export class SimCluster {
     this.tornRandom = new Prng(setup.seed, 3);
     const leaseTicks = timingsFor(setup.config, setup.tickMs).leaseTicks;
     this.checker = new SafetyChecker(setup.config, leaseTicks, this.isActive);
+    this.configChecker = new ConfigChecker((message) => this.checker.violations.push(message));
     this.ids = setup.config.voters.map((voter) => voter.id);
     this.ids.forEach((id, i) => {
       const period = setup.tickMs * (1 + (setup.drift[i] ?? 0));
-      this.hosts.set(id, new SimHost(id, period, setup.seed, 10 + i));
+      const host = new SimHost(id, period, setup.seed, 10 + i);
+      host.confText = setup.clusterConf ?? null;
+      this.hosts.set(id, host);
     });
   }
 
@@ -134,6 +153,17 @@ export class SimCluster {
     return accepted;
   }
 
+  /** An administrator's cluster.conf change at host `id` (refusals are counted, not traced). */
+  proposeConfig(id: NodeId, proposal: ConfigProposal): ConfigProposalResult | null {
+    const host = this.host(id);
+    if (!host.process || host.pausedUntilMs > 0) return null;
+    const result = host.process.proposeConfig(proposal);
+    if (result.accepted) this.trace(`${id} appends cluster.conf version ${result.version}`);
+    else this.configChecker.refused();
+    this.processReady(host);
+    return result;
+  }
+
   private startHost(host: SimHost): void {
     host.start(
       this.setup.config,
@@ -173,7 +203,7 @@ export class SimCluster {
     this.processReady(host);
     if (!host.process) return;
     const term = host.disk.storedHardState()?.term ?? 0;
-    this.checker.ticked(host.id, host.localTicks, term);
+    this.checker.ticked(host.id, host.localTicks, term, host.disk);
   }
 
   /** Running and not paused: a paused process cannot act on what it believes. */
@@ -232,10 +262,31 @@ export class SimCluster {
       this.checker.sent(message, host.disk);
       this.send(message, quorate);
     }
+    this.apply(host, ready);
+    process.advance(ready);
+    const compactAfter = this.setup.compactAfterEntries ?? 0;
+    const status = process.status();
+    if (compactAfter > 0 && host.appliedIndex - status.snapshotIndex >= compactAfter) {
+      process.compact(String(host.appDigest));
+      this.coverage.compactions++;
+    }
+  }
+
+  /** Loads a snapshot, applies committed entries and writes cluster.conf, as a host would. */
+  private apply(host: SimHost, ready: Ready): void {
+    if (ready.snapshot) {
+      this.checker.loadedSnapshot(host.id, ready.snapshot);
+      host.appDigest = Number(ready.snapshot.appState);
+      host.appliedIndex = ready.snapshot.index;
+      if (host.incarnations > 0 && host.localTicks > 0) this.coverage.snapshotsInstalled++;
+    }
     this.checker.applied(host.id, ready.committed, host.disk);
+    for (const entry of ready.committed) host.appDigest = chainDigest(host.appDigest, entry);
     const last = ready.committed[ready.committed.length - 1];
     if (last) host.appliedIndex = last.index;
-    process.advance(ready);
+    this.configChecker.written(host.id, ready.configWrites);
+    const newest = ready.configWrites[ready.configWrites.length - 1];
+    if (newest) host.confText = newest.text;
   }
 
   /** Coverage with the counters derived from what the checkers saw. */
@@ -245,6 +296,9 @@ export class SimCluster {
       elections: this.campaigns.size,
       leaderChanges: this.checker.leaderTerms(),
       commits: this.checker.committedCount(),
+      configVersions: this.configChecker.versions(),
+      configRefusals: this.configChecker.refusalCount(),
+      votingChanges: this.configChecker.votingChangeCount(),
     };
   }
 }

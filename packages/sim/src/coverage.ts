@@ -9,6 +9,14 @@ export interface Coverage {
   pauses: number;
   commits: number;
   messages: number;
+  /** cluster.conf versions committed, and proposals refused (stale, inquorate, not leader). */
+  configVersions: number;
+  configRefusals: number;
+  /** Committed versions that changed the voting set (nodes, votes, expected votes). */
+  votingChanges: number;
+  compactions: number;
+  /** Snapshots a running node received from its leader. */
+  snapshotsInstalled: number;
 }
 
 export function emptyCoverage(): Coverage {
@@ -22,6 +30,11 @@ export function emptyCoverage(): Coverage {
     pauses: 0,
     commits: 0,
     messages: 0,
+    configVersions: 0,
+    configRefusals: 0,
+    votingChanges: 0,
+    compactions: 0,
+    snapshotsInstalled: 0,
   };
 }
 

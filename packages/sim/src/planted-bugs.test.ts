@@ -15,6 +15,8 @@ const CAUGHT_WITHIN: Record<PlantedBug, number> = {
   'forget-vote': 5,
   'commit-old-term': 20,
   'vote-during-lease': 50,
+  'single-step-membership': 30,
+  'quorum-from-visible-votes': 20,
 };
 
 describe('planted bugs', () => {

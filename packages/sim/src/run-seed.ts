@@ -1,5 +1,7 @@
 import type { NodeStatus, PlantedBug, VoterConf, VotingConfig } from '@quorate/core';
 import { SimCluster } from './cluster.js';
+import { clusterConfText } from './conf-text.js';
+import { ConfigWorkload } from './config-workload.js';
 import type { Coverage } from './coverage.js';
 import { FaultScheduler, Workload } from './faults.js';
 import { CALM_LINKS } from './network.js';
@@ -65,7 +67,10 @@ export function drawSetup(seed: number, nodes?: number): SeedSetup {
 /** Runs one seed: boot, faults and workload, then the liveness phase. */
 export function runSeed(options: SeedOptions): SeedResult {
   const faultMs = options.faultMs ?? DEFAULT_FAULT_MS;
-  const { config, tickMs, drift, maxEntriesPerMessage } = drawSetup(options.seed, options.nodes);
+  const drawn = drawSetup(options.seed, options.nodes);
+  const { tickMs, drift, maxEntriesPerMessage } = drawn;
+  // A quarter of the clusters start with wait_for_all (its own stream keeps other draws).
+  const config = { ...drawn.config, waitForAll: new Prng(options.seed, 8).chance(0.25) };
   const cluster = new SimCluster({
     maxEntriesPerMessage,
     seed: options.seed,
@@ -74,12 +79,15 @@ export function runSeed(options: SeedOptions): SeedResult {
     drift,
     plant: options.plant ?? null,
     fullTrace: options.fullTrace ?? false,
+    compactAfterEntries: new Prng(options.seed, 7).pick([0, 8, 32]),
+    clusterConf: clusterConfText(config, 1),
   });
   const violated = (): boolean => cluster.checker.violations.length > 0;
   const workload = new Workload(cluster, new Prng(options.seed, 4));
   cluster.boot();
   new FaultScheduler(cluster, new Prng(options.seed, 5), config.tokenMs, faultMs).start();
   workload.start(faultMs);
+  new ConfigWorkload(cluster, new Prng(options.seed, 6)).start(faultMs);
   cluster.queue.runUntil(faultMs, violated);
 
   let livenessFailure: string | null = null;
@@ -147,13 +155,16 @@ function converged(cluster: SimCluster, statuses: NodeStatus[], probeIndex: numb
   if (statuses.length < cluster.ids.length) return false;
   const leader = statuses.find((s) => s.role === 'leader');
   if (!leader || leader.commit < probeIndex || leader.commit !== leader.lastIndex) return false;
-  return statuses.every(
-    (s) =>
-      s.term === leader.term &&
-      s.leader === leader.id &&
-      s.commit === leader.commit &&
-      cluster.host(s.id).appliedIndex === leader.commit,
-  );
+  // Hosts outside the leader's voting set are no longer fed by it (they may not know yet).
+  return statuses
+    .filter((s) => leader.voters.includes(s.id))
+    .every(
+      (s) =>
+        s.term === leader.term &&
+        s.leader === leader.id &&
+        s.commit === leader.commit &&
+        cluster.host(s.id).appliedIndex === leader.commit,
+    );
 }
 
 function describeStall(statuses: NodeStatus[], boundMs: number): string {

@@ -11,6 +11,10 @@ export class SimHost {
   incarnations = 0;
   /** Highest index the current process has applied. */
   appliedIndex = 0;
+  /** The host's state machine (see `chainDigest`), rebuilt by each process from its log. */
+  appDigest = 0;
+  /** The host's cluster.conf file: the text it starts each process with. */
+  confText: string | null = null;
   /** Set when the fault scheduler wants the next write torn and the process dead. */
   crashAtNextWrite = false;
   pausedUntilMs = 0;
@@ -47,9 +51,11 @@ export class SimHost {
       ...(restored ? { restored } : {}),
       plant,
       maxEntriesPerMessage,
+      ...(this.confText ? { clusterConf: this.confText } : {}),
     });
     this.localTicks = 0;
     this.appliedIndex = 0;
+    this.appDigest = 0;
     return this.process;
   }
 

@@ -21,6 +21,12 @@ describe('simulator, seeds 501-1000', () => {
     expect(summary.coverage.crashes).toBeGreaterThan(1000);
     expect(summary.coverage.tornWrites).toBeGreaterThan(100);
     expect(summary.coverage.commits).toBeGreaterThan(20_000);
+    // cluster.conf changes committed and refused, compactions and snapshots shipped to laggards.
+    expect(summary.coverage.configVersions).toBeGreaterThan(1000);
+    expect(summary.coverage.configRefusals).toBeGreaterThan(1000);
+    expect(summary.coverage.snapshotsInstalled).toBeGreaterThan(300);
+    // Nodes removed and added back, and votes changed, by joint consensus.
+    expect(summary.coverage.votingChanges).toBeGreaterThan(200);
     console.log(
       `seeds 501-1000: ${JSON.stringify(summary.coverage)} max_convergence_ms=${summary.maxConvergedAfterMs}`,
     );

@@ -1,5 +1,7 @@
 import {
   ClusterNode,
+  type ConfigProposal,
+  configFromEntryData,
   type LogEntry,
   type NodeId,
   type ObserverEvent,
@@ -15,7 +17,11 @@ function fixedJitter(offsetTicks: number): RandomSource {
 }
 
 function showEntry(entry: LogEntry): string {
-  return `${entry.index}@${entry.term}${entry.kind === 'noop' ? ':noop' : `:${entry.data}`}`;
+  const head = `${entry.index}@${entry.term}`;
+  if (entry.kind === 'noop') return `${head}:noop`;
+  if (entry.kind === 'config')
+    return `${head}:config_version=${configFromEntryData(entry.data).version}`;
+  return `${head}:${entry.data}`;
 }
 
 export function showMessage(m: PeerMessage): string {
@@ -29,6 +35,8 @@ export function showMessage(m: PeerMessage): string {
       return `${head} prev=${m.prevIndex}@${m.prevTerm} entries=[${m.entries.map(showEntry).join(' ')}] commit=${m.commit}`;
     case 'append-response':
       return `${head} ${m.success ? 'ok' : 'refused'} match=${m.matchIndex}`;
+    case 'install-snapshot':
+      return `${head} snapshot=${m.snapshot.index}@${m.snapshot.term} config_version=${m.snapshot.config?.version ?? 0}`;
   }
 }
 
@@ -126,6 +134,26 @@ export class TranscriptEnv {
     return out;
   }
 
+  /** A host that starts outside the voting set, with the same startup configuration. */
+  addHost(id: NodeId, offset: number): string[] {
+    if (this.disks.has(id)) throw new Error(`${id}: already exists`);
+    this.offsets.set(id, offset);
+    this.disks.set(id, new SimDisk());
+    return this.start(id);
+  }
+
+  proposeConfig(id: NodeId, proposal: ConfigProposal): string[] {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`${id}: not running`);
+    const result = node.proposeConfig(proposal);
+    const head = result.accepted
+      ? [
+          `${id}: cluster.conf version ${result.version} appended at index ${result.index}${node.status().joint ? ' (voting set changes: old and new quorum until committed)' : ''}`,
+        ]
+      : [`${id}: refused (${result.rule})`, ...result.message.split('\n').map((l) => `  ${l}`)];
+    return [...head, ...this.flush(id)];
+  }
+
   propose(id: NodeId, data: string): string[] {
     const node = this.nodes.get(id);
     if (!node) throw new Error(`${id}: not running`);
@@ -163,7 +191,13 @@ export class TranscriptEnv {
       const node = this.nodes.get(id);
       if (!node) return `${id}: down`;
       const s = node.status();
-      return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} last=${s.lastIndex} ${s.quorate ? 'quorate' : 'inquorate'} members=${s.members.join(',')}`;
+      const extra = [
+        s.configVersion > 0 ? ` config=${s.configVersion}` : '',
+        s.joint ? ' joint' : '',
+        s.voter ? '' : ' non-voter',
+        s.waitingForAll ? ' waiting-for-all' : '',
+      ].join('');
+      return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} last=${s.lastIndex} ${s.quorate ? 'quorate' : 'inquorate'} members=${s.members.join(',')}${extra}`;
     });
   }
 
@@ -186,6 +220,7 @@ export class TranscriptEnv {
     disk.write(ready.persist);
     this.inFlight.push(...ready.messages);
     node.advance(ready);
-    return ready.events.map((event) => showEvent(id, event));
+    const writes = ready.configWrites.map((w) => `${id}: writes cluster.conf version ${w.version}`);
+    return [...ready.events.map((event) => showEvent(id, event)), ...writes];
   }
 }

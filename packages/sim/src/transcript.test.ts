@@ -13,10 +13,16 @@ describe('golden transcripts', () => {
   it('has the transcripts the protocol is documented by', () => {
     expect(files.map((f) => basename(f))).toEqual([
       'asymmetric-partition.txt',
+      'config-refused-inquorate.txt',
+      'config-refused-stale.txt',
       'election.txt',
+      'expected-votes.txt',
       'leader-crash.txt',
+      'membership-add-remove.txt',
+      'membership-heavy-node.txt',
       'partition-2-1.txt',
       'stale-node-rejoin.txt',
+      'wait-for-all-cold-start.txt',
       'weighted-votes.txt',
     ]);
   });

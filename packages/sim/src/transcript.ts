@@ -1,4 +1,5 @@
-import type { NodeId, VoterConf } from '@quorate/core';
+import type { NodeId, VoterConf, VotingConfig } from '@quorate/core';
+import { clusterConfText } from './conf-text.js';
 import { TranscriptEnv } from './transcript-env.js';
 
 /**
@@ -65,6 +66,7 @@ function dispatch(
         voters,
         expectedVotes: Number(options.get('expected') ?? '0'),
         tokenMs: Number(options.get('token') ?? '1000'),
+        waitForAll: words.includes('wait-for-all'),
       };
       const jitter = numberList(options.get('jitter')) ?? voters.map((_, n) => 3 * n);
       return env.addNodes(config, Number(options.get('tick') ?? '100'), jitter);
@@ -107,6 +109,20 @@ function dispatch(
       return words.flatMap((id) => env.start(id));
     case 'propose':
       return env.propose(words[0] ?? '', words[1] ?? '');
+    case 'add-host':
+      return env.addHost(words[0] ?? '', Number(options.get('jitter') ?? '0'));
+    case 'propose-conf':
+      return env.proposeConfig(words[0] ?? '', {
+        kind: 'file',
+        text: clusterConfText(confVoting(words, options), Number(options.get('version') ?? '1')),
+      });
+    case 'expected':
+      return env.proposeConfig(words[0] ?? '', {
+        kind: 'edits',
+        edits: [
+          { op: 'setClusterProperties', changes: { cman: { expectedVotes: Number(words[1]) } } },
+        ],
+      });
     case 'status':
       return env.status();
     case 'log':
@@ -118,6 +134,18 @@ function dispatch(
     default:
       throw new Error(`unknown command ${name}`);
   }
+}
+
+/** `voters=n1,n2 votes=1,3 expected=N wait-for-all` as a voting configuration. */
+function confVoting(words: string[], options: Map<string, string>): VotingConfig {
+  const votes = numberList(options.get('votes')) ?? [];
+  const ids = options.get('voters')?.split(',') ?? [];
+  return {
+    voters: ids.map((id, n) => ({ id, votes: votes[n] ?? 1 })),
+    expectedVotes: Number(options.get('expected') ?? '0'),
+    tokenMs: 1000,
+    waitForAll: words.includes('wait-for-all'),
+  };
 }
 
 /** Delivers round after round until nothing is in flight (bounded, in case of a storm). */

@@ -1,3 +1,5 @@
+export * from './config-proposal.js';
+export * from './formation.js';
 export * from './membership.js';
 export * from './messages.js';
 export * from './node.js';
@@ -9,3 +11,4 @@ export * from './raft-log.js';
 export * from './timings.js';
 export * from './types.js';
 export * from './vote-counter.js';
+export * from './voting-rule.js';

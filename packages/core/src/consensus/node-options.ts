@@ -5,6 +5,7 @@ import type {
   PlantedBug,
   RandomSource,
   Role,
+  Snapshot,
   VotingConfig,
 } from './types.js';
 
@@ -15,7 +16,14 @@ export interface ClusterNodeOptions {
   readonly tickMs: number;
   readonly random: RandomSource;
   /** Durable state replayed from disk after a restart. */
-  readonly restored?: { readonly hardState: HardState; readonly entries: readonly LogEntry[] };
+  readonly restored?: {
+    readonly hardState: HardState;
+    /** The stored entries, which follow the snapshot's index when there is one. */
+    readonly entries: readonly LogEntry[];
+    readonly snapshot?: Snapshot;
+  };
+  /** The cluster.conf text this node starts with, if it has one: the baseline for versions. */
+  readonly clusterConf?: string;
   /** Test-only: switch off one safety mechanism (see `PlantedBug`). */
   readonly plant?: PlantedBug | null;
   readonly maxEntriesPerMessage?: number;
@@ -31,4 +39,16 @@ export interface NodeStatus {
   readonly quorate: boolean;
   readonly members: readonly NodeId[];
   readonly incarnation: number;
+  /** The `config_version` of the newest cluster.conf this node applied (0 for none yet). */
+  readonly configVersion: number;
+  /** The index the node's snapshot covers (0 without one): its log starts after it. */
+  readonly snapshotIndex: number;
+  /** A change of the voting set is in flight: decisions need the old and the new quorum. */
+  readonly joint: boolean;
+  /** Whether this node's votes count in the configuration(s) in force. */
+  readonly voter: boolean;
+  /** Every node whose votes count in the configuration(s) in force, as this node sees it. */
+  readonly voters: readonly NodeId[];
+  /** Held back by wait_for_all: this process has not yet seen every voter of a cold cluster. */
+  readonly waitingForAll: boolean;
 }

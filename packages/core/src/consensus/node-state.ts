@@ -1,3 +1,4 @@
+import { type ConfigWrite, configFromEntryData, type VersionedConfig } from './config-proposal.js';
 import { MembershipView } from './membership.js';
 import { type Envelope, sameHardState } from './messages.js';
 import type { ClusterNodeOptions, NodeStatus } from './node-options.js';
@@ -16,9 +17,11 @@ import type {
   RandomSource,
   Ready,
   Role,
+  Snapshot,
+  SnapshotRecord,
   VotingConfig,
 } from './types.js';
-import { headCountCounter, type VoteCounter, weightedCounter } from './vote-counter.js';
+import { deriveVotingRule, VotingRule, votingConfigOf } from './voting-rule.js';
 
 /**
  * The state of one member of the replicated log and its host-facing half: what is durable,
@@ -29,8 +32,9 @@ export abstract class NodeState {
   readonly id: NodeId;
   readonly timings: Timings;
   protected readonly config: VotingConfig;
-  protected readonly peers: readonly NodeId[];
-  protected readonly counter: VoteCounter;
+  /** Who decides: one configuration, or two during a change of the voting set. */
+  protected rule: VotingRule;
+  private ruleKey = '';
   protected readonly random: RandomSource;
   protected readonly plant: PlantedBug | null;
   protected readonly maxEntriesPerMessage: number;
@@ -67,25 +71,39 @@ export abstract class NodeState {
   protected persistedHardState: HardState | null;
   protected outbox: PeerMessage[] = [];
   protected events: ObserverEvent[] = [];
+  /** The snapshot the log starts after, if any. */
+  protected snapshot: Snapshot | null;
+  /** A snapshot the host has yet to load (restored at startup, or installed from the leader). */
+  protected snapshotToLoad: Snapshot | null;
+  /** A snapshot the host has yet to store. */
+  protected snapshotRecord: SnapshotRecord | null = null;
+  /** The newest cluster.conf applied, and the one this node started with. */
+  protected appliedConfig: VersionedConfig | null = null;
+  protected readonly startupConfig: VersionedConfig | null;
+  /** Voters this process has heard from since it started (for wait_for_all). */
+  protected readonly heardSinceStart = new Set<NodeId>();
+  /** The cluster has formed as far as this node knows: wait_for_all no longer holds it back. */
+  protected formed: boolean;
   constructor(options: ClusterNodeOptions) {
     const problems = votingConfigProblems(options.config);
     if (problems.length > 0) throw new Error(`voting configuration: ${problems.join('; ')}`);
     this.id = options.id;
     this.config = options.config;
     this.timings = timingsFor(options.config, options.tickMs);
-    this.peers = options.config.voters.map((v) => v.id).filter((id) => id !== options.id);
     this.plant = options.plant ?? null;
-    this.counter =
-      this.plant === 'unweighted-votes'
-        ? headCountCounter(options.config)
-        : weightedCounter(options.config);
+    this.rule = new VotingRule(options.config, null, this.plant);
     this.random = options.random;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage ?? 64;
     const restored = options.restored;
-    this.log = new RaftLog(restored?.entries ?? []);
+    this.snapshot = restored?.snapshot ?? null;
+    this.snapshotToLoad = this.snapshot;
+    this.log = new RaftLog(restored?.entries ?? [], this.snapshot ?? undefined);
     this.term = restored?.hardState.term ?? 0;
     this.vote = restored?.hardState.vote ?? null;
-    this.commit = restored?.hardState.commit ?? 0;
+    this.commit = Math.max(restored?.hardState.commit ?? 0, this.log.snapshotIndex());
+    this.startupConfig = options.clusterConf ? configFromEntryData(options.clusterConf) : null;
+    // A node that committed anything before belongs to a cluster that formed: no cold start.
+    this.formed = this.commit > 0;
     if (this.commit > this.log.lastIndex()) {
       throw new Error(
         `hard-state/commit: commit ${this.commit} is past the last stored entry ${this.log.lastIndex()}`,
@@ -95,7 +113,60 @@ export abstract class NodeState {
     this.persistedHardState = restored?.hardState ?? null;
     this.startupLeaseTicks = restored ? this.timings.tokenTicks : 0;
     this.membership = new MembershipView(this.id, this.timings.tokenTicks);
+    this.refreshVoting();
     this.resetElectionTimeout();
+  }
+
+  /**
+   * wait_for_all (DESIGN.md §2): a cluster starting from cold becomes quorate only after every
+   * node has been seen once. Until then this node neither campaigns nor grants votes; it still
+   * sends pre-vote requests, which is how the others see it.
+   */
+  protected waitingForAll(): boolean {
+    if (this.formed || !this.rule.governing.waitForAll) return false;
+    const others = this.rule.voters().filter((id) => id !== this.id);
+    if (others.every((id) => this.heardSinceStart.has(id))) this.formed = true;
+    return !this.formed;
+  }
+
+  /**
+   * The rule elections, commits and leases are decided by: `rule`, except under the
+   * `quorum-from-visible-votes` planted bug, which counts only the voters this node sees.
+   */
+  protected decisionRule(): VotingRule {
+    if (this.plant !== 'quorum-from-visible-votes') return this.rule;
+    const visible = new Set([this.id, ...this.membership.members()]);
+    const seen = (config: VotingConfig): VotingConfig => ({
+      ...config,
+      expectedVotes: 0,
+      voters: config.voters.filter((voter) => visible.has(voter.id)),
+    });
+    const incoming = this.rule.incoming ? seen(this.rule.incoming) : null;
+    return new VotingRule(seen(this.rule.current), incoming, null);
+  }
+
+  /** Every other node that votes in some configuration of the rule: whom a leader feeds. */
+  protected get peers(): NodeId[] {
+    return this.rule.voters().filter((id) => id !== this.id);
+  }
+
+  /**
+   * Re-derives the voting rule after the log or the commit index moved past a config entry.
+   * Returns true when it changed.
+   */
+  protected refreshVoting(): boolean {
+    const indexes = this.log.configIndexes().slice(-2);
+    // Index and term name an entry uniquely (log matching); a replaced entry changes the key.
+    const held = indexes.map((index) => `${index}@${this.log.termAt(index)}`);
+    const start = this.log.snapshotIndex();
+    const key = `${held.join(',')}|${start}@${this.log.termAt(start)}`;
+    if (key === this.ruleKey) return false;
+    this.ruleKey = key;
+    const snapshotText = this.snapshot?.config?.text;
+    const base = snapshotText ? votingConfigOf(snapshotText) : this.config;
+    const entries = indexes.map((index) => ({ index, text: this.log.entryAt(index)!.data }));
+    this.rule = deriveVotingRule({ base, entries }, this.plant);
+    return true;
   }
 
   status(): NodeStatus {
@@ -109,7 +180,39 @@ export abstract class NodeState {
       quorate: this.quorate,
       members: this.membership.members(),
       incarnation: this.incarnation,
+      configVersion: this.appliedConfig?.version ?? 0,
+      snapshotIndex: this.log.snapshotIndex(),
+      joint: this.rule.joint,
+      voter: this.rule.isVoter(this.id),
+      voters: this.rule.voters(),
+      waitingForAll: this.waitingForAll(),
     };
+  }
+
+  /**
+   * Log compaction: replaces every applied entry with a snapshot holding the newest applied
+   * cluster.conf and `appState`, the host's state machine as of the last applied entry. Call
+   * it after `advance()`; returns false when nothing new was applied since the last snapshot.
+   */
+  compact(appState: string): boolean {
+    const index = this.applied;
+    // A snapshot records one configuration: none is taken while a change is joint.
+    if (index <= this.log.snapshotIndex() || this.rule.joint) return false;
+    const term = this.log.termAt(index) ?? 0;
+    const snapshot: Snapshot = { index, term, config: this.appliedConfig, appState };
+    this.log.compact(index);
+    this.snapshot = snapshot;
+    this.snapshotRecord = { kind: 'snapshot', snapshot, retainLog: true };
+    return true;
+  }
+
+  /** The newest cluster.conf this node knows: in its log (committed or not), else applied or its own. */
+  protected newestConfig(): VersionedConfig | null {
+    for (let index = this.log.lastIndex(); index > this.log.snapshotIndex(); index--) {
+      const entry = this.log.entryAt(index);
+      if (entry?.kind === 'config') return configFromEntryData(entry.data);
+    }
+    return this.snapshot?.config ?? this.startupConfig;
   }
 
   /** The stored entry at `index`, for hosts and tests that inspect the log. */
@@ -119,26 +222,61 @@ export abstract class NodeState {
 
   ready(): Ready {
     const persist: PersistRecord[] = [];
+    if (this.snapshotRecord) persist.push(this.snapshotRecord);
     const entries = this.log.unstableEntries();
     if (entries.length > 0) persist.push({ kind: 'entries', entries });
     const hardState = this.hardState();
     if (!sameHardState(hardState, this.persistedHardState)) {
       persist.push({ kind: 'hard-state', state: hardState });
     }
-    const committed = this.log.slice(this.applied + 1, this.commit);
+    const snapshot = this.snapshotToLoad;
+    const committed = this.log.slice(Math.max(this.applied, snapshot?.index ?? 0) + 1, this.commit);
     const events = [...this.events];
     for (const entry of committed) events.push({ type: 'entry-committed', entry });
-    return { persist, messages: [...this.outbox], committed, events };
+    const configWrites = this.configWritesFor(snapshot, committed);
+    const messages = [...this.outbox];
+    return { persist, messages, snapshot, committed, configWrites, events };
+  }
+
+  /**
+   * The newest cluster.conf among what `ready()` hands out: writing only the newest keeps each
+   * host's file growing even across a restart, which replays older committed versions.
+   */
+  private configWritesFor(
+    snapshot: Snapshot | null,
+    committed: readonly LogEntry[],
+  ): ConfigWrite[] {
+    const appliedVersion = this.appliedConfig?.version ?? 0;
+    for (let i = committed.length - 1; i >= 0; i--) {
+      const entry = committed[i]!;
+      if (entry.kind !== 'config') continue;
+      // The entry that closes a joint change repeats the text already written.
+      const config = configFromEntryData(entry.data);
+      return config.version > appliedVersion ? [{ index: entry.index, ...config }] : [];
+    }
+    const loaded = snapshot?.config;
+    if (!snapshot || !loaded || loaded.version <= appliedVersion) return [];
+    return [{ index: snapshot.index, ...loaded }];
   }
 
   /** The host persisted, sent and applied everything the last `ready()` returned. */
   advance(ready: Ready): void {
     this.log.markStable();
+    if (this.snapshotRecord && ready.persist.includes(this.snapshotRecord)) {
+      this.snapshotRecord = null;
+    }
     this.persistedHardState = this.hardState();
     this.outbox = this.outbox.slice(ready.messages.length);
     this.events = this.events.slice(ready.events.length - ready.committed.length);
+    if (ready.snapshot) {
+      this.applied = Math.max(this.applied, ready.snapshot.index);
+      if (ready.snapshot.config) this.appliedConfig = ready.snapshot.config;
+      if (this.snapshotToLoad === ready.snapshot) this.snapshotToLoad = null;
+    }
     const last = ready.committed[ready.committed.length - 1];
     if (last) this.applied = last.index;
+    const lastWrite = ready.configWrites[ready.configWrites.length - 1];
+    if (lastWrite) this.appliedConfig = { version: lastWrite.version, text: lastWrite.text };
   }
 
   protected hardState(): HardState {
@@ -155,16 +293,21 @@ export abstract class NodeState {
 
   /** Votes of this node and of the peers that answered what it sent within its leader lease. */
   protected leaseVotes(): number {
+    return this.rule.tally(this.leaseSupporters()).votes;
+  }
+
+  /** This node and the peers that answered what it sent within its leader lease. */
+  private leaseSupporters(): NodeId[] {
     const recent = [this.id];
     for (const [peer, sentTick] of this.leaseEvidence) {
       if (this.now - sentTick < this.timings.leaderLeaseTicks) recent.push(peer);
     }
-    return this.counter.count(recent);
+    return recent;
   }
 
   /** Check-quorum: a quorum of votes answered something this leader sent within its lease. */
   protected quorumActive(): boolean {
-    return this.leaseVotes() >= this.counter.quorum;
+    return this.decisionRule().leaseReached(this.leaseSupporters());
   }
 
   /** While a follower has heard its leader within the lease it refuses to help depose it. */
@@ -189,13 +332,13 @@ export abstract class NodeState {
       const votes =
         this.role === 'leader'
           ? this.leaseVotes()
-          : (this.stepDownVotes ?? this.counter.count(this.membership.members()));
+          : (this.stepDownVotes ?? this.rule.tally(this.membership.members()).votes);
       this.events.push({
         type: 'quorum-changed',
         quorate,
         votes,
-        expectedVotes: this.config.expectedVotes,
-        quorum: this.counter.quorum,
+        expectedVotes: this.rule.governing.expectedVotes,
+        quorum: this.rule.tally([]).quorum,
       });
     }
     this.stepDownVotes = null;

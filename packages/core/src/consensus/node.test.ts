@@ -74,7 +74,7 @@ class Harness {
     const disk = this.disks.get(id) ?? { hardState: blank, entries: [] };
     for (const record of ready.persist) {
       if (record.kind === 'hard-state') disk.hardState = record.state;
-      else {
+      else if (record.kind === 'entries') {
         disk.entries.length = record.entries[0]!.index - 1;
         disk.entries.push(...record.entries);
       }

@@ -1,3 +1,9 @@
+import {
+  type ConfigProposal,
+  type ConfigProposalResult,
+  NOT_QUORATE_MESSAGE,
+  prepareConfig,
+} from './config-proposal.js';
 import { appendResponse, voteResponse } from './messages.js';
 import { NodeState } from './node-state.js';
 import type {
@@ -6,6 +12,7 @@ import type {
   NodeId,
   NodeInput,
   PeerMessage,
+  SnapshotRequest,
   VoteRequest,
   VoteResponse,
 } from './types.js';
@@ -31,6 +38,61 @@ export class ClusterNode extends NodeState {
     return accepted;
   }
 
+  /**
+   * Proposes a new cluster.conf (a whole file or edits to the newest one). Refused while the
+   * cluster is not quorate, on a node that is not the leader, when the result is not runnable
+   * or its config_version is not greater than the newest in the log; otherwise appended, and
+   * once committed every node's `ready()` carries a write of the exact text.
+   */
+  proposeConfig(proposal: ConfigProposal): ConfigProposalResult {
+    const quorate = this.role === 'leader' ? this.quorumActive() : this.quorate;
+    if (!quorate) return { accepted: false, rule: 'not-quorate', message: NOT_QUORATE_MESSAGE };
+    if (this.role !== 'leader') {
+      const message = `${this.id} is not the leader; propose the change at ${this.leader}`;
+      return { accepted: false, rule: 'not-leader', message };
+    }
+    if (this.rule.joint) {
+      const message =
+        'a change of the voting set is still being committed; propose again once it is';
+      return { accepted: false, rule: 'change-in-progress', message };
+    }
+    const prepared = prepareConfig(this.newestConfig(), proposal);
+    if (!prepared.ok) return { accepted: false, rule: prepared.rule, message: prepared.message };
+    const entry = this.log.appendNew(this.term, 'config', prepared.config.text);
+    this.syncVoting();
+    this.maybeCommit();
+    for (const peer of this.peers) this.sendAppend(peer);
+    this.refreshObservations();
+    return { accepted: true, index: entry.index, version: prepared.config.version };
+  }
+
+  /**
+   * Follows the log's voting rule after a config entry arrived, was dropped or committed: a
+   * leader feeds the new voters and, once a configuration without it is settled, steps down.
+   */
+  protected syncVoting(): void {
+    if (this.refreshVoting() && this.role === 'leader') this.feedVoters();
+    if (this.role !== 'leader') return;
+    const newest = this.log.configIndexes().at(-1) ?? 0;
+    if (newest > this.commit) return;
+    if (this.rule.joint) {
+      // The joint entry is committed: repeat it, and the new configuration alone decides.
+      this.log.appendNew(this.term, 'config', this.log.entryAt(newest)?.data ?? '');
+      this.refreshVoting();
+      this.feedVoters();
+      for (const peer of this.peers) this.sendAppend(peer);
+      this.maybeCommit();
+    } else if (!this.rule.isVoter(this.id)) {
+      // A leader the committed configuration leaves out hands over.
+      this.becomeFollower(this.term, null);
+    }
+  }
+
+  private feedVoters(): void {
+    const added = this.progress.track(this.peers, this.log.lastIndex());
+    for (const peer of added) this.sendAppend(peer);
+  }
+
   private tickLeader(): void {
     this.heartbeatElapsed++;
     if (this.plant !== 'skip-check-quorum' && !this.quorumActive()) {
@@ -47,7 +109,18 @@ export class ClusterNode extends NodeState {
   private tickElection(): void {
     this.electionElapsed++;
     this.ticksSinceLeader++;
-    if (this.electionElapsed >= this.electionTimeout) this.startPreVote();
+    if (this.electionElapsed >= this.electionTimeout && this.mayCampaign()) this.startPreVote();
+  }
+
+  /**
+   * Voters campaign. So does a node its newest config leaves out while that config is not yet
+   * known to be committed: its log may be the only complete one, and the others may still need
+   * it to lead long enough to commit its own removal (Raft, Ongaro §4.2.2). A node being added
+   * has no such entry yet and waits.
+   */
+  private mayCampaign(): boolean {
+    if (this.rule.isVoter(this.id)) return true;
+    return (this.log.configIndexes().at(-1) ?? 0) > this.commit;
   }
 
   private becomeFollower(term: number, leader: NodeId | null): void {
@@ -59,7 +132,9 @@ export class ClusterNode extends NodeState {
     if (this.role === 'leader') {
       // Appends queued while this node still led (say, while replaying ticks missed during a
       // pause) would make followers trust a leadership that has already ended: withdraw them.
-      this.outbox = this.outbox.filter((message) => message.type !== 'append-request');
+      this.outbox = this.outbox.filter(
+        (message) => message.type !== 'append-request' && message.type !== 'install-snapshot',
+      );
     }
     this.role = 'follower';
     this.progress.clear();
@@ -99,7 +174,7 @@ export class ClusterNode extends NodeState {
   }
 
   private wins(): boolean {
-    return this.counter.count(this.granted) >= this.counter.quorum;
+    return this.decisionRule().reached(this.granted) && !this.waitingForAll();
   }
 
   private requestVotes(preVote: boolean, term: number): void {
@@ -139,6 +214,7 @@ export class ClusterNode extends NodeState {
   private stepMessage(message: PeerMessage): boolean {
     if (message.to !== this.id) return false;
     this.membership.heard(message.from, message.incarnation, this.now);
+    this.heardSinceStart.add(message.from);
     if (message.term > this.term) {
       if (!this.adoptHigherTerm(message)) return true;
     } else if (message.term < this.term) {
@@ -158,6 +234,9 @@ export class ClusterNode extends NodeState {
       case 'append-response':
         this.handleAppendResponse(message);
         break;
+      case 'install-snapshot':
+        this.handleSnapshot(message);
+        break;
     }
     return true;
   }
@@ -171,13 +250,14 @@ export class ClusterNode extends NodeState {
     }
     // A granted pre-vote carries the term we would campaign in; it is not a newer leader.
     if (message.type === 'vote-response' && message.preVote && message.granted) return true;
-    this.becomeFollower(message.term, message.type === 'append-request' ? message.from : null);
+    const fromLeader = message.type === 'append-request' || message.type === 'install-snapshot';
+    this.becomeFollower(message.term, fromLeader ? message.from : null);
     return true;
   }
 
   /** A stale leader learns our term (and steps down); a stale pre-candidate is refused. */
   private answerStale(message: PeerMessage): void {
-    if (message.type === 'append-request') {
+    if (message.type === 'append-request' || message.type === 'install-snapshot') {
       this.send(appendResponse(this.envelope(message.from), false, 0, message.sentTick));
     } else if (message.type === 'vote-request' && message.preVote) {
       this.send(voteResponse(this.envelope(message.from, this.term), true, false));
@@ -192,7 +272,7 @@ export class ClusterNode extends NodeState {
     const logOk =
       this.plant === 'vote-without-log-check' ||
       this.log.isUpToDate(message.lastLogIndex, message.lastLogTerm);
-    const granted = free && logOk;
+    const granted = free && logOk && !this.waitingForAll();
     if (granted && !message.preVote) {
       // Backing another candidate ends any pre-vote round of our own.
       if (this.role === 'pre-candidate') this.becomeFollower(this.term, null);
@@ -223,12 +303,21 @@ export class ClusterNode extends NodeState {
     else this.campaign();
   }
 
-  private handleAppendRequest(message: AppendRequest): void {
+  private followLeader(message: AppendRequest | SnapshotRequest): void {
+    this.formed = true;
     if (this.role !== 'follower') this.becomeFollower(this.term, message.from);
     this.setLeader(message.from);
     this.leaderMembers = message.members;
     this.electionElapsed = 0;
-    if (this.log.termAt(message.prevIndex) !== message.prevTerm) {
+  }
+
+  private handleAppendRequest(message: AppendRequest): void {
+    this.followLeader(message);
+    // Below the snapshot everything is committed, hence matches the leader's log.
+    const matched =
+      message.prevIndex < this.log.snapshotIndex() ||
+      this.log.termAt(message.prevIndex) === message.prevTerm;
+    if (!matched) {
       const hint = Math.min(this.log.lastIndex(), message.prevIndex - 1);
       this.send(appendResponse(this.envelope(message.from), false, hint, message.sentTick));
       return;
@@ -236,7 +325,23 @@ export class ClusterNode extends NodeState {
     this.log.appendAfter(message.prevIndex, message.entries);
     const lastNew = message.prevIndex + message.entries.length;
     this.commit = Math.max(this.commit, Math.min(message.commit, lastNew));
+    this.syncVoting();
     this.send(appendResponse(this.envelope(message.from), true, lastNew, message.sentTick));
+  }
+
+  /** A snapshot beyond our commit replaces what it covers; one at or below it is already held. */
+  private handleSnapshot(message: SnapshotRequest): void {
+    this.followLeader(message);
+    const snapshot = message.snapshot;
+    if (snapshot.index > this.commit) {
+      const retainLog = this.log.installSnapshot(snapshot);
+      this.commit = snapshot.index;
+      this.snapshot = snapshot;
+      this.snapshotToLoad = snapshot;
+      this.snapshotRecord = { kind: 'snapshot', snapshot, retainLog };
+      this.syncVoting();
+    }
+    this.send(appendResponse(this.envelope(message.from), true, snapshot.index, message.sentTick));
   }
 
   private handleAppendResponse(message: AppendResponse): void {
@@ -263,17 +368,28 @@ export class ClusterNode extends NodeState {
     const candidate =
       this.plant === 'commit-without-quorum'
         ? lastIndex
-        : this.progress.quorumMatch(this.id, lastIndex, this.counter);
+        : this.decisionRule().quorumMatch(this.id, lastIndex, this.progress);
     if (candidate <= this.commit) return;
     // Only an entry of the leader's own term commits by counting replicas (Raft §5.4.2).
     if (this.plant !== 'commit-old-term' && this.log.termAt(candidate) !== this.term) return;
     this.commit = candidate;
+    this.syncVoting();
   }
 
   private sendAppend(peer: NodeId): void {
     const progress = this.progress.get(peer);
     if (!progress) return;
     progress.next = Math.min(progress.next, this.log.lastIndex() + 1);
+    if (progress.next <= this.log.snapshotIndex() && this.snapshot) {
+      this.send({
+        ...this.envelope(peer),
+        type: 'install-snapshot',
+        snapshot: this.snapshot,
+        members: this.membership.members(),
+        sentTick: this.now,
+      });
+      return;
+    }
     const prevIndex = progress.next - 1;
     this.send({
       type: 'append-request',

@@ -18,6 +18,15 @@ export class ProgressTracker {
     for (const peer of peers) this.byPeer.set(peer, { next: lastIndex + 1, match: 0 });
   }
 
+  /** Tracks exactly `peers`: new ones start at `lastIndex + 1`, dropped ones are forgotten. */
+  track(peers: readonly NodeId[], lastIndex: number): NodeId[] {
+    const wanted = new Set(peers);
+    for (const peer of this.byPeer.keys()) if (!wanted.has(peer)) this.byPeer.delete(peer);
+    const added = peers.filter((peer) => !this.byPeer.has(peer));
+    for (const peer of added) this.byPeer.set(peer, { next: lastIndex + 1, match: 0 });
+    return added;
+  }
+
   clear(): void {
     this.byPeer.clear();
   }

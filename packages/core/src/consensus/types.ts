@@ -4,6 +4,8 @@
  * state machine's internals.
  */
 
+import type { ConfigWrite, VersionedConfig } from './config-proposal.js';
+
 export type NodeId = string;
 
 /** One voter of the voting configuration. `votes` is cman's per-node weight (0 = non-voter). */
@@ -20,14 +22,30 @@ export interface VotingConfig {
   readonly voters: readonly VoterConf[];
   readonly expectedVotes: number;
   readonly tokenMs: number;
+  /** cman's `wait_for_all` (implied by `two_node`): a cold cluster waits to see every voter once. */
+  readonly waitForAll?: boolean;
 }
 
-/** One entry of the replicated log. `data` is opaque to consensus; `noop` marks a leader's first entry. */
+/**
+ * One entry of the replicated log. `noop` marks a leader's first entry; a `command`'s data is
+ * opaque to consensus; a `config` entry's data is the exact text of a validated cluster.conf.
+ */
 export interface LogEntry {
   readonly index: number;
   readonly term: number;
-  readonly kind: 'noop' | 'command';
+  readonly kind: 'noop' | 'command' | 'config';
   readonly data: string;
+}
+
+/**
+ * Everything the log held up to `index`, so the entries up to it can be dropped: the newest
+ * cluster.conf committed by then and the host's own state machine as opaque `appState`.
+ */
+export interface Snapshot {
+  readonly index: number;
+  readonly term: number;
+  readonly config: VersionedConfig | null;
+  readonly appState: string;
 }
 
 /** What must survive a crash: term, vote, commit index and the node's incarnation number. */
@@ -42,7 +60,19 @@ export interface HardState {
 export type PersistRecord =
   | { readonly kind: 'hard-state'; readonly state: HardState }
   /** Append `entries` at `entries[0].index`, dropping any stored entry at or after it. */
-  | { readonly kind: 'entries'; readonly entries: readonly LogEntry[] };
+  | { readonly kind: 'entries'; readonly entries: readonly LogEntry[] }
+  | SnapshotRecord;
+
+/**
+ * Store `snapshot` in place of the old one and drop the stored entries at or below its index;
+ * with `retainLog` false (a snapshot from the leader that the log does not match) drop them all.
+ * It always comes first among a `ready()`'s records.
+ */
+export interface SnapshotRecord {
+  readonly kind: 'snapshot';
+  readonly snapshot: Snapshot;
+  readonly retainLog: boolean;
+}
 
 interface MessageBase {
   readonly from: NodeId;
@@ -87,7 +117,20 @@ export interface AppendResponse extends MessageBase {
   readonly echoTick: number;
 }
 
-export type PeerMessage = VoteRequest | VoteResponse | AppendRequest | AppendResponse;
+/** A leader's compacted state for a follower that lags behind its log; answered by an append-response. */
+export interface SnapshotRequest extends MessageBase {
+  readonly type: 'install-snapshot';
+  readonly snapshot: Snapshot;
+  readonly members: readonly NodeId[];
+  readonly sentTick: number;
+}
+
+export type PeerMessage =
+  | VoteRequest
+  | VoteResponse
+  | AppendRequest
+  | AppendResponse
+  | SnapshotRequest;
 
 /** An administrator's or service's request to append to the log (only a leader accepts). */
 export interface ProposeInput {
@@ -123,8 +166,12 @@ export type ObserverEvent =
 export interface Ready {
   readonly persist: readonly PersistRecord[];
   readonly messages: readonly PeerMessage[];
+  /** A snapshot to load before `committed` (at startup, or sent by the leader), else null. */
+  readonly snapshot: Snapshot | null;
   /** Newly committed entries, in log order, for the host's state machine. */
   readonly committed: readonly LogEntry[];
+  /** cluster.conf files to write atomically, oldest first: each committed version's exact text. */
+  readonly configWrites: readonly ConfigWrite[];
   readonly events: readonly ObserverEvent[];
 }
 
@@ -145,7 +192,11 @@ export type PlantedBug =
   | 'skip-check-quorum'
   | 'forget-vote'
   | 'commit-old-term'
-  | 'vote-during-lease';
+  | 'vote-during-lease'
+  /** Voting-set changes take effect in one step, without the old configuration's quorum. */
+  | 'single-step-membership'
+  /** Quorum computed from the votes of the nodes this node currently sees, not all configured. */
+  | 'quorum-from-visible-votes';
 
 export const PLANTED_BUGS: readonly PlantedBug[] = [
   'vote-without-log-check',
@@ -155,4 +206,6 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   'forget-vote',
   'commit-old-term',
   'vote-during-lease',
+  'single-step-membership',
+  'quorum-from-visible-votes',
 ];
