@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { stateDirFrom } from '../storage/state-dir.js';
+import type { LogLevel, PeerAddress } from '../transport/transport-types.js';
+import { isLogLevel } from './json-log.js';
+
+export const DEFAULT_PORT = 11111;
+export const DEFAULT_CONFIG_DIR = '/etc/cluster';
+export const DEFAULT_TICK_MS = 50;
+
+/** Everything the agent is started with (`ricci --help` lists the options). */
+export interface DaemonOptions {
+  readonly nodeName: string;
+  readonly listenHost: string;
+  readonly port: number;
+  /** Explicit peer addresses; a peer left out is reached at `name:port` and its altnames. */
+  readonly peers: readonly PeerAddress[];
+  readonly stateDir: string;
+  readonly configDir: string;
+  readonly logLevel: LogLevel;
+  readonly tickMs: number;
+}
+
+export const USAGE = `usage: ricci --node NAME [options]
+  --node NAME             this node's name as cluster.conf spells it (default: the host name)
+  --listen HOST           address to listen on for peers (default 0.0.0.0)
+  --port N                peer port (default ${DEFAULT_PORT})
+  --peer NAME=ADDR[,ADDR] a peer's host:port, then its altname's; repeatable
+  --state-dir DIR         state directory (default $QUORATE_STATE_DIR, else /var/lib/quorate)
+  --config-dir DIR        cluster.conf directory (default $QUORATE_CONFIG_DIR, else ${DEFAULT_CONFIG_DIR})
+  --log-level LEVEL       debug, info, warn or error (default info)
+  --tick-ms N             consensus tick length in milliseconds (default ${DEFAULT_TICK_MS})
+  --config FILE           a JSON file with any of: nodeName, listenHost, port, peers
+                          ([{name, addresses}]), stateDir, configDir, logLevel, tickMs;
+                          options on the command line win
+  --version               print the version and exit
+`;
+
+/** A wrong option or config file; `message` names the option or field and the rule. */
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+export type ParsedCommand =
+  | { readonly kind: 'run'; readonly options: DaemonOptions }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'help' };
+
+export function parseDaemonArgs(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  hostName: string,
+): ParsedCommand {
+  const { values } = parseCliArgs(args);
+  if (values.version) return { kind: 'version' };
+  if (values.help) return { kind: 'help' };
+  const file = values.config === undefined ? {} : readConfigFile(values.config);
+  const port = integer('--port', values.port) ?? integer('port', file.port) ?? DEFAULT_PORT;
+  const logLevel = values['log-level'] ?? stringField(file, 'logLevel') ?? 'info';
+  if (!isLogLevel(logLevel))
+    throw new OptionsError(`--log-level: ${logLevel} is not one of debug, info, warn, error`);
+  const options: DaemonOptions = {
+    nodeName: values.node ?? stringField(file, 'nodeName') ?? hostName,
+    listenHost: values.listen ?? stringField(file, 'listenHost') ?? '0.0.0.0',
+    port,
+    peers: values.peer ? values.peer.map(parsePeer) : filePeers(file.peers),
+    stateDir: values['state-dir'] ?? stringField(file, 'stateDir') ?? stateDirFrom(env),
+    configDir:
+      values['config-dir'] ??
+      stringField(file, 'configDir') ??
+      (env.QUORATE_CONFIG_DIR || DEFAULT_CONFIG_DIR),
+    logLevel,
+    tickMs:
+      integer('--tick-ms', values['tick-ms']) ?? integer('tickMs', file.tickMs) ?? DEFAULT_TICK_MS,
+  };
+  if (options.port < 1 || options.port > 65535)
+    throw new OptionsError(`--port: ${port} is not a TCP port`);
+  if (options.tickMs < 1) throw new OptionsError(`--tick-ms: ${options.tickMs} must be at least 1`);
+  return { kind: 'run', options };
+}
+
+function parseCliArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        node: { type: 'string' },
+        listen: { type: 'string' },
+        port: { type: 'string' },
+        peer: { type: 'string', multiple: true },
+        'state-dir': { type: 'string' },
+        'config-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        'tick-ms': { type: 'string' },
+        config: { type: 'string' },
+        version: { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new OptionsError((error as Error).message);
+  }
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new OptionsError(`--config ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new OptionsError(`--config ${path}: must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function stringField(file: Record<string, unknown>, field: string): string | undefined {
+  const value = file[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new OptionsError(`config file /${field}: must be a string`);
+  return value;
+}
+
+function integer(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number)) {
+    throw new OptionsError(`${name}: ${String(value)} is not a whole number`);
+  }
+  return number;
+}
+
+/** `NAME=HOST:PORT[,HOST:PORT]`: the addresses in the order they are tried. */
+function parsePeer(text: string): PeerAddress {
+  const match = /^([^=\s]+)=(\S+)$/.exec(text);
+  const addresses = match?.[2]?.split(',') ?? [];
+  if (
+    !match?.[1] ||
+    addresses.length === 0 ||
+    addresses.some((a) => !/^[^\s:]+:\d+$|^\[[^\]]+\]:\d+$/.test(a))
+  ) {
+    throw new OptionsError(`--peer: "${text}" is not NAME=HOST:PORT[,HOST:PORT]`);
+  }
+  return { name: match[1], addresses };
+}
+
+function filePeers(value: unknown): PeerAddress[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new OptionsError('config file /peers: must be an array');
+  return value.map((peer: unknown, index) => {
+    const { name, addresses } = (peer ?? {}) as Record<string, unknown>;
+    const valid =
+      typeof name === 'string' &&
+      Array.isArray(addresses) &&
+      addresses.length > 0 &&
+      addresses.every((a) => typeof a === 'string');
+    if (!valid)
+      throw new OptionsError(`config file /peers/${index}: needs a name and a list of addresses`);
+    return { name, addresses: addresses as string[] };
+  });
+}

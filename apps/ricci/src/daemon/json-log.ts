@@ -1,0 +1,27 @@
+import type { LogLevel } from '../transport/transport-types.js';
+
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** One JSON object per line: time, level, event, node, then the event's own fields. */
+export type JsonLog = (level: LogLevel, event: string, fields?: Record<string, unknown>) => void;
+
+export function isLogLevel(value: string): value is LogLevel {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * A JSON-lines logger. Callers pass facts, never secrets: keys and passwords are not fields
+ * of any event, so nothing here has to guess what to redact.
+ */
+export function jsonLog(
+  node: string,
+  minimum: LogLevel,
+  write: (line: string) => void,
+  now: () => Date = () => new Date(),
+): JsonLog {
+  const threshold = LOG_LEVELS.indexOf(minimum);
+  return (level, event, fields = {}) => {
+    if (LOG_LEVELS.indexOf(level) < threshold) return;
+    write(`${JSON.stringify({ time: now().toISOString(), level, event, node, ...fields })}\n`);
+  };
+}

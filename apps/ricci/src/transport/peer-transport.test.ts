@@ -1,0 +1,311 @@
+import { createServer } from 'node:net';
+import type { PeerMessage } from '@quorate/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createClusterCa, createNodeCert, type PemPair } from '../tls/certificates.js';
+import { PeerTransport } from './peer-transport.js';
+import { PEER_PATH, type PeerAddress, type TransportTls } from './transport-types.js';
+
+// Loopback only (127.0.0.1): the test-host tests of the daemon cross real namespaces.
+const HOST = '127.0.0.1';
+const MAX_FRAME_BYTES = 4096;
+
+interface LogLine {
+  readonly level: string;
+  readonly event: string;
+  readonly fields: Record<string, unknown>;
+}
+
+/** Collects what happened and resolves waits when it does: no sleeps, no polling. */
+class Observed {
+  readonly lines: LogLine[] = [];
+  readonly received: PeerMessage[] = [];
+  private waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  log = (level: string, event: string, fields: Record<string, unknown>) => {
+    this.lines.push({ level, event, fields });
+    this.settle();
+  };
+
+  message = (message: PeerMessage) => {
+    this.received.push(message);
+    this.settle();
+  };
+
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ check, resolve }));
+  }
+
+  untilEvent(
+    event: string,
+    match: (fields: Record<string, unknown>) => boolean = () => true,
+  ): Promise<void> {
+    return this.until(() => this.lines.some((line) => line.event === event && match(line.fields)));
+  }
+
+  events(event: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => line.event === event).map((line) => line.fields);
+  }
+
+  private settle(): void {
+    const ready = this.waiters.filter((waiter) => waiter.check());
+    this.waiters = this.waiters.filter((waiter) => !ready.includes(waiter));
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+let ca: PemPair;
+const certs = new Map<string, PemPair>();
+let foreign: PemPair;
+const open: PeerTransport[] = [];
+const sockets: WebSocket[] = [];
+
+beforeAll(async () => {
+  ca = await createClusterCa({ clusterName: 'alpha' });
+  for (const name of ['node1', 'node2', 'node3', 'node9']) {
+    certs.set(name, await createNodeCert({ nodeName: name, ca }));
+  }
+  foreign = await createNodeCert({
+    nodeName: 'node2',
+    ca: await createClusterCa({ clusterName: 'other' }),
+  });
+});
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await Promise.all(open.splice(0).map((transport) => transport.close()));
+});
+
+function tlsFor(name: string): TransportTls {
+  const pair = certs.get(name);
+  if (!pair) throw new Error(`no certificate for ${name}`);
+  return { caPem: ca.certPem, certPem: pair.certPem, keyPem: pair.keyPem };
+}
+
+const members = new Set(['node1', 'node2', 'node3']);
+
+function transport(
+  self: string,
+  port: number,
+  peers: PeerAddress[],
+  observed: Observed,
+): PeerTransport {
+  const made = new PeerTransport({
+    self,
+    listenHost: HOST,
+    listenPort: port,
+    tls: tlsFor(self),
+    peers,
+    isMember: (name) => members.has(name),
+    onMessage: observed.message,
+    log: observed.log,
+    maxFrameBytes: MAX_FRAME_BYTES,
+    reconnectMs: { first: 10, last: 80 },
+  });
+  open.push(made);
+  return made;
+}
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function vote(from: string, to: string, term = 1): PeerMessage {
+  return {
+    type: 'vote-request',
+    from,
+    to,
+    term,
+    incarnation: 1,
+    preVote: false,
+    lastLogIndex: 0,
+    lastLogTerm: 0,
+  };
+}
+
+/** A hand-driven client, to send what a well-behaved transport never would. */
+function rawClient(port: number, identity: PemPair): WebSocket {
+  const ws = new WebSocket(`wss://${HOST}:${port}${PEER_PATH}`, {
+    ca: ca.certPem,
+    cert: identity.certPem,
+    key: identity.keyPem,
+    rejectUnauthorized: false,
+  });
+  sockets.push(ws);
+  return ws;
+}
+
+function outcome(ws: WebSocket): Promise<'open' | 'refused'> {
+  return new Promise((resolve) => {
+    ws.once('open', () => resolve('open'));
+    ws.once('error', () => resolve('refused'));
+    ws.once('close', () => resolve('refused'));
+  });
+}
+
+describe('PeerTransport', () => {
+  it('links two members, agrees version 1, and delivers messages both ways', async () => {
+    const [port1, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const two = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+      one,
+    );
+    const node2 = transport(
+      'node2',
+      port2,
+      [{ name: 'node1', addresses: [`${HOST}:${port1}`] }],
+      two,
+    );
+    await Promise.all([node1.start(), node2.start()]);
+    await Promise.all([one.untilEvent('peer-link-up'), two.untilEvent('peer-link-up')]);
+    expect(node1.links()).toEqual({ node2: 1 });
+    expect(node1.send(vote('node1', 'node2'))).toBe(true);
+    expect(node2.send(vote('node2', 'node1', 2))).toBe(true);
+    await Promise.all([
+      two.until(() => two.received.length === 1),
+      one.until(() => one.received.length === 1),
+    ]);
+    expect(two.received).toEqual([vote('node1', 'node2')]);
+    expect(one.received).toEqual([vote('node2', 'node1', 2)]);
+    expect(node1.send(vote('node1', 'node7'))).toBe(false);
+  });
+
+  it('refuses a certificate from another CA during the TLS handshake', async () => {
+    const observed = new Observed();
+    const port = await transport('node1', 0, [], observed).start();
+    const client = rawClient(port, foreign);
+    expect(await outcome(client)).toBe('refused');
+    await observed.untilEvent('peer-refused');
+    expect(observed.events('peer-refused')[0]?.reason).toBe(
+      'TLS handshake failed: no certificate from the cluster CA',
+    );
+    expect(observed.events('peer-link-in')).toEqual([]);
+  });
+
+  it('refuses a node of this CA that is not in the committed configuration before reading its request', async () => {
+    const observed = new Observed();
+    const port = await transport('node1', 0, [], observed).start();
+    const client = rawClient(port, certs.get('node9') as PemPair);
+    expect(await outcome(client)).toBe('refused');
+    await observed.untilEvent('peer-refused');
+    expect(observed.events('peer-refused')[0]).toMatchObject({
+      peer: 'node9',
+      reason: 'node node9 is not in the committed configuration',
+    });
+    expect(observed.events('peer-link-in')).toEqual([]);
+  });
+
+  it('refuses malformed, oversized and spoofed frames, logs them, and keeps the connection', async () => {
+    const observed = new Observed();
+    const port = await transport('node1', 0, [], observed).start();
+    const client = rawClient(port, certs.get('node2') as PemPair);
+    expect(await outcome(client)).toBe('open');
+    const frame = (message: PeerMessage) =>
+      JSON.stringify({
+        version: 1,
+        from: message.from,
+        to: message.to,
+        kind: 'consensus',
+        message,
+      });
+    client.send('{not json');
+    client.send(JSON.stringify({ pad: 'x'.repeat(MAX_FRAME_BYTES) }));
+    client.send(frame(vote('node3', 'node1')));
+    client.send(JSON.stringify({ version: 1, from: 'node2', to: 'node1', kind: 'gossip' }));
+    client.send(frame(vote('node2', 'node1')));
+    await observed.until(() => observed.received.length === 1);
+    expect(observed.received).toEqual([vote('node2', 'node1')]);
+    expect(
+      observed.events('peer-frame-refused').map((fields) => [fields.code, fields.detail]),
+    ).toEqual([
+      ['PEER_FRAME_NOT_JSON', '/: the frame is not JSON'],
+      [
+        'PEER_FRAME_TOO_LARGE',
+        `/: frame of ${MAX_FRAME_BYTES + 10} bytes is over the ${MAX_FRAME_BYTES}-byte limit`,
+      ],
+      ['PEER_FRAME_INVALID', '/from: node3 is not node2, whom the certificate names'],
+      ['PEER_FRAME_INVALID', expect.stringMatching(/^\/kind: /)],
+    ]);
+    expect(client.readyState).toBe(WebSocket.OPEN);
+    // Far beyond the limit the frame is not even buffered: the connection closes with 1009.
+    const closed = new Promise<number>((resolve) => client.once('close', resolve));
+    client.send('x'.repeat(MAX_FRAME_BYTES * 5));
+    expect(await closed).toBe(1009);
+  });
+
+  it('redials with backoff until the peer is up, and again after it restarts', async () => {
+    const [port1, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+      one,
+    );
+    await node1.start();
+    await one.untilEvent('peer-dial-failed');
+    expect(node1.send(vote('node1', 'node2'))).toBe(false);
+    const two = new Observed();
+    const first = transport('node2', port2, [], two);
+    await first.start();
+    await one.untilEvent('peer-link-up');
+    await first.close();
+    await one.untilEvent('peer-link-down');
+    const again = new Observed();
+    await transport('node2', port2, [], again).start();
+    await one.until(() => one.events('peer-link-up').length === 2);
+    expect(node1.send(vote('node1', 'node2', 5))).toBe(true);
+    await again.until(() => again.received.length === 1);
+    expect(again.received[0]?.term).toBe(5);
+  });
+
+  it('reaches a peer through its altname address when the first one fails', async () => {
+    const [dead, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const peers = [{ name: 'node2', addresses: [`${HOST}:${dead}`, `${HOST}:${port2}`] }];
+    await transport('node2', port2, [], new Observed()).start();
+    await transport('node1', 0, peers, one).start();
+    await one.untilEvent('peer-link-up');
+    expect(one.events('peer-link-up')[0]?.address).toBe(`${HOST}:${port2}`);
+  });
+
+  it('does not link to a server whose certificate names another node', async () => {
+    const port3 = await freePort();
+    const one = new Observed();
+    await transport('node3', port3, [], new Observed()).start();
+    await transport('node1', 0, [{ name: 'node2', addresses: [`${HOST}:${port3}`] }], one).start();
+    await one.untilEvent('peer-dial-failed', (fields) =>
+      String(fields.detail).includes('certificate names node3, not node2'),
+    );
+    expect(one.events('peer-link-up')).toEqual([]);
+  });
+
+  it('drops the connection of a node removed from the configuration', async () => {
+    const observed = new Observed();
+    const node1 = transport('node1', 0, [], observed);
+    const client = rawClient(await node1.start(), certs.get('node3') as PemPair);
+    expect(await outcome(client)).toBe('open');
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    members.delete('node3');
+    try {
+      node1.membershipChanged();
+      await closed;
+    } finally {
+      members.add('node3');
+    }
+    expect(observed.events('peer-dropped')).toEqual([
+      { peer: 'node3', reason: 'no longer in the configuration' },
+    ]);
+  });
+});

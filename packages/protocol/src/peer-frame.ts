@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { ErrorCode } from './error-codes.js';
+import { consensusMessageSchema, nodeNameSchema } from './peer-messages.js';
+
+/**
+ * The peer protocol's frames. Every WebSocket message is one JSON frame carrying the protocol
+ * version it is written in, its sender and its addressee. A connection opens with `hello` from
+ * each side, listing the versions the sender speaks; both then use the highest version both
+ * list, so nodes can be upgraded one at a time (DESIGN.md §3).
+ */
+export const PEER_PROTOCOL_VERSIONS: readonly number[] = [1];
+
+/** Frames larger than this are refused before they are parsed. */
+export const DEFAULT_MAX_PEER_FRAME_BYTES = 4 * 1024 * 1024;
+
+const envelope = {
+  version: z.number().int().positive(),
+  from: nodeNameSchema,
+  to: nodeNameSchema,
+};
+
+export const helloFrameSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('hello'),
+  versions: z.array(z.number().int().positive()).min(1).max(32).readonly(),
+});
+
+export const consensusFrameSchema = z
+  .strictObject({ ...envelope, kind: z.literal('consensus'), message: consensusMessageSchema })
+  .refine((frame) => frame.message.from === frame.from && frame.message.to === frame.to, {
+    path: ['message', 'from'],
+    message: 'the message must travel between the same nodes as its envelope',
+  });
+
+export const peerFrameSchema = z.discriminatedUnion('kind', [
+  helloFrameSchema,
+  consensusFrameSchema,
+]);
+
+export type HelloFrame = z.infer<typeof helloFrameSchema>;
+export type ConsensusFrame = z.infer<typeof consensusFrameSchema>;
+export type PeerFrame = z.infer<typeof peerFrameSchema>;
+
+export type PeerFrameErrorCode = Extract<ErrorCode, `PEER_${string}`>;
+
+/** Why a received frame was refused; `message` names the field and the rule. */
+export class PeerFrameError extends Error {
+  override readonly name = 'PeerFrameError';
+  constructor(
+    readonly code: PeerFrameErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type DecodedPeerFrame =
+  | { readonly ok: true; readonly frame: PeerFrame }
+  | { readonly ok: false; readonly error: PeerFrameError };
+
+/** Validates one received frame; never throws. */
+export function decodePeerFrame(
+  raw: string,
+  maxBytes = DEFAULT_MAX_PEER_FRAME_BYTES,
+): DecodedPeerFrame {
+  const size = utf8ByteLength(raw);
+  if (size > maxBytes) {
+    return fail(
+      'PEER_FRAME_TOO_LARGE',
+      `/: frame of ${size} bytes is over the ${maxBytes}-byte limit`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail('PEER_FRAME_NOT_JSON', '/: the frame is not JSON');
+  }
+  const result = peerFrameSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue ? `/${issue.path.join('/')}` : '/';
+    return fail('PEER_FRAME_INVALID', `${path}: ${issue?.message ?? 'invalid frame'}`);
+  }
+  if (result.data.kind === 'consensus' && !PEER_PROTOCOL_VERSIONS.includes(result.data.version)) {
+    return fail(
+      'PEER_VERSION_UNSUPPORTED',
+      `/version: version ${result.data.version} is not one this node speaks (${PEER_PROTOCOL_VERSIONS.join(', ')})`,
+    );
+  }
+  return { ok: true, frame: result.data };
+}
+
+/** The highest version both sides speak, or null when they share none. */
+export function negotiatePeerVersion(
+  theirs: readonly number[],
+  ours: readonly number[] = PEER_PROTOCOL_VERSIONS,
+): number | null {
+  const shared = ours.filter((version) => theirs.includes(version));
+  return shared.length === 0 ? null : Math.max(...shared);
+}
+
+export function encodePeerFrame(frame: PeerFrame): string {
+  return JSON.stringify(frame);
+}
+
+function fail(code: PeerFrameErrorCode, message: string): DecodedPeerFrame {
+  return { ok: false, error: new PeerFrameError(code, message) };
+}
+
+/** UTF-8 size without TextEncoder, which this package's platform-neutral lib does not declare. */
+function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/**
+ * The consensus messages ricci agents exchange (DESIGN.md §3). Their shapes mirror the core's
+ * `PeerMessage` types (`packages/core/src/consensus/types.ts`); ricci checks at compile time
+ * that what these schemas accept is exactly what the core consumes.
+ */
+
+/** A cluster node name as cluster.conf spells it: printable, no spaces, at most 255 characters. */
+export const nodeNameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\s\p{Cc}]+$/u, 'a node name has no spaces or control characters');
+
+const counter = z.number().int().nonnegative();
+
+const messageBase = {
+  from: nodeNameSchema,
+  to: nodeNameSchema,
+  term: counter,
+  incarnation: counter,
+};
+
+export const logEntrySchema = z.strictObject({
+  index: z.number().int().positive(),
+  term: counter,
+  kind: z.enum(['noop', 'command', 'config']),
+  data: z.string(),
+});
+
+export const hardStateSchema = z.strictObject({
+  term: counter,
+  vote: nodeNameSchema.nullable(),
+  commit: counter,
+  incarnation: counter,
+});
+
+export const voteRequestSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('vote-request'),
+  preVote: z.boolean(),
+  lastLogIndex: counter,
+  lastLogTerm: counter,
+});
+
+export const voteResponseSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('vote-response'),
+  preVote: z.boolean(),
+  granted: z.boolean(),
+});
+
+export const appendRequestSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('append-request'),
+  prevIndex: counter,
+  prevTerm: counter,
+  entries: z.array(logEntrySchema).readonly(),
+  commit: counter,
+  members: z.array(nodeNameSchema).readonly(),
+  sentTick: counter,
+});
+
+export const appendResponseSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('append-response'),
+  success: z.boolean(),
+  matchIndex: counter,
+  echoTick: counter,
+});
+
+export const snapshotSchema = z.strictObject({
+  index: counter,
+  term: counter,
+  config: z.strictObject({ version: counter, text: z.string() }).nullable(),
+  appState: z.string(),
+});
+
+export const snapshotRequestSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('install-snapshot'),
+  snapshot: snapshotSchema,
+  members: z.array(nodeNameSchema).readonly(),
+  sentTick: counter,
+});
+
+export const consensusMessageSchema = z.discriminatedUnion('type', [
+  voteRequestSchema,
+  voteResponseSchema,
+  appendRequestSchema,
+  appendResponseSchema,
+  snapshotRequestSchema,
+]);
+
+export type WireLogEntry = z.infer<typeof logEntrySchema>;
+export type WireHardState = z.infer<typeof hardStateSchema>;
+export type ConsensusMessage = z.infer<typeof consensusMessageSchema>;
+
+/** A record of the agent's write-ahead log: the core's `PersistRecord`. */
+export const persistRecordSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('hard-state'), state: hardStateSchema }),
+  z.strictObject({
+    kind: z.literal('entries'),
+    entries: z.array(logEntrySchema).min(1).readonly(),
+  }),
+  z.strictObject({ kind: z.literal('snapshot'), snapshot: snapshotSchema, retainLog: z.boolean() }),
+]);
+
+export type WirePersistRecord = z.infer<typeof persistRecordSchema>;
