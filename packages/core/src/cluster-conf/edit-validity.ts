@@ -6,6 +6,21 @@ import { validateClusterConf } from './validate.js';
 
 const issueKey = (issue: ConfigIssue) => `${issue.rule}\u0000${issue.message}`;
 
+// A ClusterConf is immutable, and in a sequence of edits each result is the next edit's input:
+// remembering its draft errors validates every config once instead of twice.
+const draftErrorsCache = new WeakMap<
+  ClusterConf,
+  { catalog: AgentCatalog; errors: ConfigIssue[] }
+>();
+
+function draftErrors(conf: ClusterConf, catalog: AgentCatalog): ConfigIssue[] {
+  const cached = draftErrorsCache.get(conf);
+  if (cached?.catalog === catalog) return cached.errors;
+  const errors = validateClusterConf(conf, 'draft', catalog).errors;
+  draftErrorsCache.set(conf, { catalog, errors });
+  return errors;
+}
+
 /**
  * Refuses a result in which draft validation finds errors the input did not have. Errors
  * already there are not the edit's fault (a file written by hand may carry them) and do not
@@ -18,11 +33,11 @@ export function checkDraft(
 ): void {
   const known = new Map<string, number>();
   if (before) {
-    for (const issue of validateClusterConf(before, 'draft', catalog).errors) {
+    for (const issue of draftErrors(before, catalog)) {
       known.set(issueKey(issue), (known.get(issueKey(issue)) ?? 0) + 1);
     }
   }
-  const fresh = validateClusterConf(after, 'draft', catalog).errors.filter((issue) => {
+  const fresh = draftErrors(after, catalog).filter((issue) => {
     const left = known.get(issueKey(issue)) ?? 0;
     if (left > 0) known.set(issueKey(issue), left - 1);
     return left === 0;
