@@ -1,6 +1,6 @@
 import type { XmlElement } from '../xml/xml-tree.js';
 import { element, withAttr, withoutAttr } from '../xml/xml-tree.js';
-import type { ConfigEdit, DomainMember } from './edit-model.js';
+import type { DomainMember, EditOf } from './edit-model.js';
 import { EditError } from './edit-model.js';
 import type { EditStep } from './edit-support.js';
 import { findNode, requireIdentifier, requireInteger, step } from './edit-support.js';
@@ -15,8 +15,6 @@ import {
   updateElement,
 } from './edit-tree.js';
 import type { ClusterConf, FailoverDomainConf } from './model.js';
-
-type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
 
 /** The root with `<rm>` and the named section inside it, each created in its usual place. */
 export function withRmSection(conf: ClusterConf, section: string): XmlElement {

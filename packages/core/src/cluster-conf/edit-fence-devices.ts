@@ -1,4 +1,4 @@
-import type { ConfigEdit } from './edit-model.js';
+import type { EditOf } from './edit-model.js';
 import { EditError } from './edit-model.js';
 import type { EditStep } from './edit-support.js';
 import { refuseReserved, requireIdentifier, step } from './edit-support.js';
@@ -12,8 +12,6 @@ import {
   updateElement,
 } from './edit-tree.js';
 import type { ClusterConf, FenceDeviceConf } from './model.js';
-
-type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
 
 function findDevice(conf: ClusterConf, name: string): FenceDeviceConf {
   const device = conf.fenceDevices.find((d) => d.name === name);

@@ -36,6 +36,9 @@ export type TreeResource =
 
 export type AttrChanges = Readonly<Record<string, string | null>>;
 
+/** The member of `ConfigEdit` with operation `K`. */
+export type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
+
 export type ConfigEdit =
   | {
       readonly op: 'addNode';

@@ -1,6 +1,6 @@
 import type { XmlDocument, XmlElement } from '../xml/xml-tree.js';
 import { childElements, element, withAttr, withoutAttr } from '../xml/xml-tree.js';
-import type { ConfigEdit, CreateClusterSpec, FenceDeviceUse } from './edit-model.js';
+import type { CreateClusterSpec, EditOf, FenceDeviceUse } from './edit-model.js';
 import { EditError } from './edit-model.js';
 import type { EditStep } from './edit-support.js';
 import {
@@ -23,8 +23,6 @@ import {
   updateElement,
 } from './edit-tree.js';
 import type { ClusterConf, ClusterNodeConf } from './model.js';
-
-type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
 
 /** Order of a `<clusternode>`'s children. */
 const nodeChildOrder = ['altname', 'fence', 'unfence'];

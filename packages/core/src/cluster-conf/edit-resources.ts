@@ -1,14 +1,12 @@
 import type { AgentCatalog } from '../agent-metadata/model.js';
 import type { XmlElement } from '../xml/xml-tree.js';
 import { withRmSection } from './edit-domains.js';
-import type { ConfigEdit } from './edit-model.js';
+import type { EditOf } from './edit-model.js';
 import { EditError } from './edit-model.js';
 import type { EditStep } from './edit-support.js';
 import { quoteList, refuseReserved, requireName, step } from './edit-support.js';
 import { applyAttrChanges, insertChild, newElement, updateAt, updateElement } from './edit-tree.js';
 import type { ClusterConf, ResourceConf } from './model.js';
-
-type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
 
 /**
  * The attribute that names a resource of this type and that `ref` points at: the catalog's

@@ -1,5 +1,5 @@
 import type { AgentCatalog } from '../agent-metadata/model.js';
-import type { ConfigEdit } from './edit-model.js';
+import type { EditOf } from './edit-model.js';
 import { EditError } from './edit-model.js';
 import { resolveTreePath, treeResourceElement } from './edit-resources.js';
 import type { EditStep } from './edit-support.js';
@@ -16,8 +16,6 @@ import {
   updateElement,
 } from './edit-tree.js';
 import type { ClusterConf, ResourceConf } from './model.js';
-
-type EditOf<K extends ConfigEdit['op']> = Extract<ConfigEdit, { op: K }>;
 
 function requireDomain(conf: ClusterConf, domain: string | null | undefined, path: string): void {
   if (domain === undefined || domain === null || domain === '') return;
