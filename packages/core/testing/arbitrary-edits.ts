@@ -177,6 +177,11 @@ function nodeEdit(p: Picks, s: EditSeed): ConfigEdit | undefined {
 /** Edits of fence devices and failover domains. */
 function deviceOrDomainEdit(p: Picks, s: EditSeed): ConfigEdit | undefined {
   const { conf, device, domain } = p;
+  const memberNode = pick(
+    conf.nodes.map((n) => n.name),
+    s.b,
+    'node-ghost',
+  );
   switch (s.op) {
     case 'addFenceDevice':
       return {
@@ -205,22 +210,14 @@ function deviceOrDomainEdit(p: Picks, s: EditSeed): ConfigEdit | undefined {
       return {
         op: s.op,
         domain,
-        node: pick(
-          conf.nodes.map((n) => n.name),
-          s.b,
-          'node-ghost',
-        ),
+        node: memberNode,
         priority: s.c % 5 === 0 ? null : s.c * 2,
       };
     case 'deleteDomainMember':
       return {
         op: s.op,
         domain,
-        node: pick(
-          conf.nodes.map((n) => n.name),
-          s.b,
-          'node-ghost',
-        ),
+        node: memberNode,
       };
     default:
       return undefined;
