@@ -109,7 +109,7 @@ function fail(code: PeerFrameErrorCode, message: string): DecodedPeerFrame {
 }
 
 /** UTF-8 size without TextEncoder, which this package's platform-neutral lib does not declare. */
-function utf8ByteLength(text: string): number {
+export function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (const char of text) {
     const code = char.codePointAt(0) ?? 0;

@@ -25,7 +25,7 @@ const messageBase = {
 export const logEntrySchema = z.strictObject({
   index: z.number().int().positive(),
   term: counter,
-  kind: z.enum(['noop', 'command', 'config']),
+  kind: z.enum(['noop', 'command', 'config', 'fence']),
   data: z.string(),
 });
 
@@ -36,12 +36,19 @@ export const hardStateSchema = z.strictObject({
   incarnation: counter,
 });
 
+/** A cluster.conf with its version, as committed or as a node holds it. */
+export const versionedConfigSchema = z.strictObject({ version: counter, text: z.string() });
+
+/** Formation: the sender's own cluster.conf (null: none), sent while no config is committed. */
+const formationOffer = versionedConfigSchema.nullable().optional();
+
 export const voteRequestSchema = z.strictObject({
   ...messageBase,
   type: z.literal('vote-request'),
   preVote: z.boolean(),
   lastLogIndex: counter,
   lastLogTerm: counter,
+  offer: formationOffer,
 });
 
 export const voteResponseSchema = z.strictObject({
@@ -49,6 +56,13 @@ export const voteResponseSchema = z.strictObject({
   type: z.literal('vote-response'),
   preVote: z.boolean(),
   granted: z.boolean(),
+  offer: formationOffer,
+});
+
+/** `cman_tool leave`: the sender's incarnation stops cleanly and needs no fencing. */
+export const leaveNoticeSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('leave-notice'),
 });
 
 export const appendRequestSchema = z.strictObject({
@@ -73,7 +87,7 @@ export const appendResponseSchema = z.strictObject({
 export const snapshotSchema = z.strictObject({
   index: counter,
   term: counter,
-  config: z.strictObject({ version: counter, text: z.string() }).nullable(),
+  config: versionedConfigSchema.nullable(),
   appState: z.string(),
 });
 
@@ -91,6 +105,7 @@ export const consensusMessageSchema = z.discriminatedUnion('type', [
   appendRequestSchema,
   appendResponseSchema,
   snapshotRequestSchema,
+  leaveNoticeSchema,
 ]);
 
 export type WireLogEntry = z.infer<typeof logEntrySchema>;

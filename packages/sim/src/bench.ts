@@ -6,6 +6,7 @@ import {
   type VotingConfig,
 } from '@quorate/core';
 import { configApplyTicks, logSizeAfterChanges } from './bench-config.js';
+import { placementLine } from './bench-placement.js';
 import { SimCluster } from './cluster.js';
 import { Workload } from './faults.js';
 import { Prng } from './prng.js';
@@ -136,7 +137,7 @@ function stepCost(size: number, iterations: number): string {
   return `step on a ${size}-node leader (with ready/advance): acknowledgement ${micros(ackMs)} µs, proposal (appends to ${size - 1} peers) ${micros(proposeMs)} µs`;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   console.log(throughput(5, 600_000));
   console.log(throughput(32, 120_000));
   for (const size of [3, 5]) {
@@ -148,6 +149,7 @@ function main(): void {
   console.log(stepCost(32, 20_000));
   console.log(configApplyTicks(32, 20));
   console.log(logSizeAfterChanges(10_000, 64));
+  console.log(await placementLine(50));
 }
 
-main();
+await main();

@@ -1,11 +1,13 @@
 import {
   deriveVotingRule,
+  type FenceRecord,
   type HardState,
   type LogEntry,
   type NodeId,
   type ObserverEvent,
   type PeerMessage,
   type PersistRecord,
+  parseFenceEntry,
   type Snapshot,
   type VotingConfig,
   type VotingRule,
@@ -42,6 +44,13 @@ function sameEntry(a: LogEntry, b: LogEntry): boolean {
   return a.index === b.index && a.term === b.term && a.kind === b.kind && a.data === b.data;
 }
 
+/** The two_node rule a lone leader broke, named in its violation. */
+function twoNodeNote(rule: VotingRule): string {
+  return rule.current.twoNode && !rule.joint
+    ? " (two_node: deciding alone needs the term's first entry to be a fence of the peer's current incarnation)"
+    : '';
+}
+
 function show(entry: LogEntry): string {
   return `${entry.index}@${entry.term}:${entry.kind === 'noop' ? 'noop' : entry.data}`;
 }
@@ -69,14 +78,26 @@ export class SafetyChecker {
   private readonly watches = new Map<NodeId, NodeWatch>();
   /** The simulated state machine's digest after each committed index (see `chainDigest`). */
   private readonly digestAt = new Map<number, number>([[0, 0]]);
+  /** two_node lone terms: the fence entry that begins a term, keyed `leader|term`. */
+  private readonly loneTerms = new Map<string, FenceRecord>();
+  /** The newest incarnation of `from` delivered to `to`, keyed `to|from`. */
+  private readonly heardIncarnation = new Map<string, number>();
+  /** The incarnation each node's running process persisted when it started. */
+  private readonly runningIncarnation = new Map<NodeId, number>();
 
   constructor(
     private readonly config: VotingConfig,
     private readonly leaseTicks: number,
     /** Running and not paused: a paused process cannot act on what it believes. */
     private readonly isActive: (id: NodeId) => boolean,
+    /** The node's process runs, paused or not. */
+    private readonly isUp: (id: NodeId) => boolean = isActive,
   ) {
     for (const voter of config.voters) this.watches.set(voter.id, freshWatch());
+  }
+
+  loneTermCount(): number {
+    return this.loneTerms.size;
   }
 
   committedCount(): number {
@@ -101,9 +122,14 @@ export class SafetyChecker {
     const stored = disk.storedHardState();
     const commit = stored?.commit ?? 0;
     for (const record of records) {
+      if (record.kind === 'hard-state') this.runningIncarnation.set(id, record.state.incarnation);
       if (record.kind === 'hard-state' && stored) this.checkHardState(id, stored, record.state);
       if (record.kind === 'snapshot') this.checkSnapshot(id, record.snapshot);
       if (record.kind !== 'entries') continue;
+      record.entries.forEach((entry, i) => {
+        const before = i > 0 ? record.entries[i - 1] : disk.storedEntry(entry.index - 1);
+        if (entry.kind === 'fence' && before?.term !== entry.term) this.noteFence(id, entry);
+      });
       for (const entry of record.entries) {
         if (entry.index > commit) break;
         const stored = disk.storedEntry(entry.index);
@@ -112,6 +138,38 @@ export class SafetyChecker {
         }
       }
     }
+  }
+
+  /**
+   * two_node: a node writing a fence entry of its own as the first entry of a term starts a lone
+   * term. The fence must cover the newest incarnation of the victim that this node has heard.
+   */
+  private noteFence(id: NodeId, entry: LogEntry): void {
+    const record = parseFenceEntry(entry.data);
+    if (!record || record.by !== id) return;
+    const heard = this.heardIncarnation.get(`${id}|${record.node}`) ?? 0;
+    if (record.incarnation < heard) {
+      this.fail(
+        `${id} records a fence of ${record.node} incarnation ${record.incarnation} in term ${entry.term} after hearing incarnation ${heard}`,
+      );
+    }
+    this.loneTerms.set(`${id}|${entry.term}`, record);
+  }
+
+  /**
+   * Whether `id` may decide alone in `term`: the term began with its fence entry, and the
+   * fenced incarnation no longer runs (a power fence ends it at once).
+   */
+  private leadsAlone(id: NodeId, term: number): boolean {
+    const record = this.loneTerms.get(`${id}|${term}`);
+    if (!record) return false;
+    const victim = record.node;
+    if (this.isUp(victim) && this.runningIncarnation.get(victim) === record.incarnation) {
+      this.fail(
+        `${id} leads term ${term} alone while ${victim} incarnation ${record.incarnation}, which it fenced, still runs`,
+      );
+    }
+    return true;
   }
 
   events(id: NodeId, events: readonly ObserverEvent[], disk: SimDisk): void {
@@ -166,6 +224,9 @@ export class SafetyChecker {
     const watch = this.watch(message.to);
     const key = `${message.from}|${message.term}`;
     watch.arrivals.set(key, localTick);
+    const heardKey = `${message.to}|${message.from}`;
+    const heard = this.heardIncarnation.get(heardKey) ?? 0;
+    if (message.incarnation > heard) this.heardIncarnation.set(heardKey, message.incarnation);
     if (message.type === 'append-response' && message.success) {
       const acks = this.acks.get(`${message.to}|${message.term}`) ?? new Map<NodeId, number>();
       acks.set(message.from, Math.max(acks.get(message.from) ?? 0, message.matchIndex));
@@ -235,10 +296,10 @@ export class SafetyChecker {
       for (const voter of rule.voters()) {
         if (fresh(watch.arrivals.get(`${voter}|${term}`))) heard.push(voter);
       }
-      if (!rule.leaseReached(heard)) {
+      if (!rule.leaseReached(heard) && !this.leadsAlone(id, term)) {
         const { votes, quorum } = rule.tally(heard);
         this.fail(
-          `${id} leads term ${term} as quorate with ${votes} votes heard in its lease; quorum is ${quorum}`,
+          `${id} leads term ${term} as quorate with ${votes} votes heard in its lease; quorum is ${quorum}${twoNodeNote(rule)}`,
         );
       }
     } else if (
@@ -270,11 +331,11 @@ export class SafetyChecker {
     // The leader decided by the rule of its log at that moment, which lies between the rule of
     // the entries up to the committed index and the rule of all it stores: either will do.
     const rules = [this.ruleOf(disk, commit), this.ruleOf(disk)];
-    if (!rules.some((rule) => rule.reached(holders))) {
+    if (!rules.some((rule) => rule.reached(holders)) && !this.leadsAlone(leader, term)) {
       const rule = rules[0]!;
       const { votes, quorum } = rule.tally(holders);
       this.fail(
-        `${leader} committed index ${commit} in term ${term} with ${votes} votes acknowledging it; quorum is ${quorum}${rule.joint ? ' (and a quorum of the old configuration)' : ''}`,
+        `${leader} committed index ${commit} in term ${term} with ${votes} votes acknowledging it; quorum is ${quorum}${rule.joint ? ' (and a quorum of the old configuration)' : ''}${twoNodeNote(rule)}`,
       );
     }
   }

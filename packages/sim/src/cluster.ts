@@ -1,6 +1,7 @@
 import type {
   ConfigProposal,
   ConfigProposalResult,
+  FenceRequest,
   NodeId,
   NodeStatus,
   PeerMessage,
@@ -33,6 +34,11 @@ export interface ClusterSetup {
   readonly compactAfterEntries?: number;
   /** The cluster.conf every host starts with, if any. */
   readonly clusterConf?: string;
+  /**
+   * Per-host fence delay (one entry per voter): a host waits this long before its fence device
+   * acts, so in a two_node fence race the host without a delay fences first.
+   */
+  readonly fenceDelayMs?: readonly number[];
 }
 
 const TRACE_TAIL = 40;
@@ -51,19 +57,22 @@ export class SimCluster {
   readonly ids: readonly NodeId[];
   private readonly traceLines: string[] = [];
   private readonly tornRandom: Prng;
+  private readonly fenceRandom: Prng;
   private readonly campaigns = new Set<string>();
 
   constructor(readonly setup: ClusterSetup) {
     this.network = new SimNetwork(new Prng(setup.seed, 2));
     this.tornRandom = new Prng(setup.seed, 3);
+    this.fenceRandom = new Prng(setup.seed, 11);
     const leaseTicks = timingsFor(setup.config, setup.tickMs).leaseTicks;
-    this.checker = new SafetyChecker(setup.config, leaseTicks, this.isActive);
+    this.checker = new SafetyChecker(setup.config, leaseTicks, this.isActive, this.isUp);
     this.configChecker = new ConfigChecker((message) => this.checker.violations.push(message));
     this.ids = setup.config.voters.map((voter) => voter.id);
     this.ids.forEach((id, i) => {
       const period = setup.tickMs * (1 + (setup.drift[i] ?? 0));
       const host = new SimHost(id, period, setup.seed, 10 + i);
       host.confText = setup.clusterConf ?? null;
+      host.fenceDelayMs = setup.fenceDelayMs?.[i] ?? 0;
       this.hosts.set(id, host);
     });
   }
@@ -118,6 +127,18 @@ export class SimCluster {
     if (host.up) return;
     this.coverage.restarts++;
     this.startHost(host);
+  }
+
+  /** `cman_tool leave` (ricci's SIGTERM): the node says goodbye, then its process exits. */
+  leave(id: NodeId): void {
+    const host = this.host(id);
+    if (!host.process || host.pausedUntilMs > 0 || host.crashAtNextWrite) return;
+    host.process.step({ type: 'leave' });
+    this.processReady(host);
+    host.stop();
+    this.checker.restarted(host.id);
+    this.coverage.leaves++;
+    this.trace(`${host.id} left the cluster and stopped`);
   }
 
   pause(id: NodeId, durationMs: number): void {
@@ -206,6 +227,41 @@ export class SimCluster {
     this.checker.ticked(host.id, host.localTicks, term, host.disk);
   }
 
+  /**
+   * The host's simulated power fence device: after the host's fence delay and the device's own
+   * latency it powers the victim off (whatever incarnation runs) and tells the node, unless the
+   * fencing host itself died or stalled meanwhile. A powered-off host reboots a while later.
+   */
+  private fence(host: SimHost, request: FenceRequest): void {
+    const process = host.process;
+    if (host.fencing || !process) return;
+    host.fencing = process;
+    const delayMs = host.fenceDelayMs + this.fenceRandom.between(10, 150);
+    const delayNote = host.fenceDelayMs > 0 ? ` after its ${host.fenceDelayMs}ms fence delay` : '';
+    this.trace(
+      `${host.id} fences ${request.node} (incarnation ${request.incarnation})${delayNote}`,
+    );
+    this.queue.after(delayMs, () => {
+      if (host.fencing === process) host.fencing = null;
+      if (host.process !== process || host.pausedUntilMs > 0) return;
+      const victim = this.host(request.node);
+      this.coverage.fences++;
+      if (victim.up) this.kill(victim, `powered off by ${host.id}'s fence device`);
+      const tokenMs = this.setup.config.tokenMs;
+      const rebootMs = this.fenceRandom.between(tokenMs, 3 * tokenMs);
+      this.queue.after(rebootMs, () => this.restart(victim.id));
+      process.step({
+        type: 'fence-confirmed',
+        node: request.node,
+        incarnation: request.incarnation,
+      });
+      this.processReady(host);
+    });
+  }
+
+  /** The host's process runs (paused or not). */
+  private readonly isUp = (id: NodeId): boolean => this.hosts.get(id)?.process != null;
+
   /** Running and not paused: a paused process cannot act on what it believes. */
   private readonly isActive = (id: NodeId): boolean => {
     const host = this.hosts.get(id);
@@ -270,6 +326,7 @@ export class SimCluster {
       process.compact(String(host.appDigest));
       this.coverage.compactions++;
     }
+    if (status.fenceNeeded) this.fence(host, status.fenceNeeded);
   }
 
   /** Loads a snapshot, applies committed entries and writes cluster.conf, as a host would. */
@@ -299,6 +356,7 @@ export class SimCluster {
       configVersions: this.configChecker.versions(),
       configRefusals: this.configChecker.refusalCount(),
       votingChanges: this.configChecker.votingChangeCount(),
+      loneTerms: this.checker.loneTermCount(),
     };
   }
 }

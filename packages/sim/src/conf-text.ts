@@ -12,9 +12,10 @@ export function clusterConfText(config: VotingConfig, version: number, postJoinD
       `          <device name="manual" nodename="${voter.id}"/>\n` +
       '        </method>\n      </fence>\n    </clusternode>',
   );
-  const expected =
-    (config.expectedVotes > 0 ? ` expected_votes="${config.expectedVotes}"` : '') +
-    (config.waitForAll ? ' wait_for_all="1"' : '');
+  const expected = config.twoNode
+    ? ' two_node="1" expected_votes="1"'
+    : (config.expectedVotes > 0 ? ` expected_votes="${config.expectedVotes}"` : '') +
+      (config.waitForAll ? ' wait_for_all="1"' : '');
   return [
     '<?xml version="1.0"?>',
     `<cluster name="sim" config_version="${version}">`,

@@ -17,6 +17,11 @@ export interface Coverage {
   compactions: number;
   /** Snapshots a running node received from its leader. */
   snapshotsInstalled: number;
+  /** two_node: fence operations that ran, and terms a lone node led after its fence entry. */
+  fences: number;
+  loneTerms: number;
+  /** Clean leaves (`cman_tool leave`), each followed by a restart. */
+  leaves: number;
 }
 
 export function emptyCoverage(): Coverage {
@@ -35,6 +40,9 @@ export function emptyCoverage(): Coverage {
     votingChanges: 0,
     compactions: 0,
     snapshotsInstalled: 0,
+    fences: 0,
+    loneTerms: 0,
+    leaves: 0,
   };
 }
 

@@ -182,3 +182,31 @@ export class Workload {
     return accepted;
   }
 }
+
+/**
+ * An administrator (or a package upgrade) stopping ricci cleanly every 5–20 s: the node leaves
+ * (`cman_tool leave`) and its supervisor starts it again one to four token times later.
+ */
+export class LeaveWorkload {
+  constructor(
+    private readonly cluster: SimCluster,
+    private readonly random: Prng,
+    private readonly tokenMs: number,
+  ) {}
+
+  start(untilMs: number): void {
+    const step = (): void => {
+      const cluster = this.cluster;
+      if (cluster.now() >= untilMs) return;
+      const up = cluster.ids.filter((id) => cluster.host(id).up);
+      if (up.length > 0) {
+        const id = this.random.pick(up);
+        cluster.leave(id);
+        const backMs = this.random.between(this.tokenMs, 4 * this.tokenMs);
+        cluster.queue.after(backMs, () => cluster.restart(id));
+      }
+      cluster.queue.after(this.random.between(5000, 20_000), step);
+    };
+    this.cluster.queue.after(this.random.between(5000, 20_000), step);
+  }
+}

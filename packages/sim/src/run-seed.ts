@@ -3,7 +3,7 @@ import { SimCluster } from './cluster.js';
 import { clusterConfText } from './conf-text.js';
 import { ConfigWorkload } from './config-workload.js';
 import type { Coverage } from './coverage.js';
-import { FaultScheduler, Workload } from './faults.js';
+import { FaultScheduler, LeaveWorkload, Workload } from './faults.js';
 import { CALM_LINKS } from './network.js';
 import { Prng } from './prng.js';
 
@@ -64,23 +64,57 @@ export function drawSetup(seed: number, nodes?: number): SeedSetup {
   return { config: { voters, expectedVotes, tokenMs }, tickMs, drift, maxEntriesPerMessage };
 }
 
+/**
+ * two_node clusters (DESIGN.md §2): `--nodes 2`, or without `--nodes` one seed in eight (its own
+ * stream, so the other seeds draw as before). Each host has a power fence device; in two
+ * thirds of them one host carries a fence delay of half a token to two tokens.
+ */
+function twoNodeSetup(seed: number, drawn: SeedSetup): { config: VotingConfig; delays: number[] } {
+  const tokenMs = drawn.config.tokenMs;
+  const config: VotingConfig = {
+    voters: [
+      { id: 'n1', votes: 1 },
+      { id: 'n2', votes: 1 },
+    ],
+    expectedVotes: 1,
+    tokenMs,
+    waitForAll: true,
+    twoNode: true,
+  };
+  const random = new Prng(seed, 10);
+  const delayed = random.pick([-1, 0, 1]);
+  const delayMs = random.between(tokenMs / 2, 2 * tokenMs);
+  return { config, delays: [0, 1].map((i) => (i === delayed ? delayMs : 0)) };
+}
+
+export function isTwoNodeSeed(seed: number, nodes?: number): boolean {
+  return nodes === undefined ? new Prng(seed, 9).chance(0.125) : nodes === 2;
+}
+
 /** Runs one seed: boot, faults and workload, then the liveness phase. */
 export function runSeed(options: SeedOptions): SeedResult {
   const faultMs = options.faultMs ?? DEFAULT_FAULT_MS;
   const drawn = drawSetup(options.seed, options.nodes);
   const { tickMs, drift, maxEntriesPerMessage } = drawn;
+  const twoNode = isTwoNodeSeed(options.seed, options.nodes)
+    ? twoNodeSetup(options.seed, drawn)
+    : null;
   // A quarter of the clusters start with wait_for_all (its own stream keeps other draws).
-  const config = { ...drawn.config, waitForAll: new Prng(options.seed, 8).chance(0.25) };
+  const config = twoNode?.config ?? {
+    ...drawn.config,
+    waitForAll: new Prng(options.seed, 8).chance(0.25),
+  };
   const cluster = new SimCluster({
     maxEntriesPerMessage,
     seed: options.seed,
     config,
     tickMs,
-    drift,
+    drift: drift.slice(0, config.voters.length),
     plant: options.plant ?? null,
     fullTrace: options.fullTrace ?? false,
     compactAfterEntries: new Prng(options.seed, 7).pick([0, 8, 32]),
     clusterConf: clusterConfText(config, 1),
+    ...(twoNode ? { fenceDelayMs: twoNode.delays } : {}),
   });
   const violated = (): boolean => cluster.checker.violations.length > 0;
   const workload = new Workload(cluster, new Prng(options.seed, 4));
@@ -88,6 +122,7 @@ export function runSeed(options: SeedOptions): SeedResult {
   new FaultScheduler(cluster, new Prng(options.seed, 5), config.tokenMs, faultMs).start();
   workload.start(faultMs);
   new ConfigWorkload(cluster, new Prng(options.seed, 6)).start(faultMs);
+  new LeaveWorkload(cluster, new Prng(options.seed, 12), config.tokenMs).start(faultMs);
   cluster.queue.runUntil(faultMs, violated);
 
   let livenessFailure: string | null = null;
@@ -170,7 +205,8 @@ function converged(cluster: SimCluster, statuses: NodeStatus[], probeIndex: numb
 function describeStall(statuses: NodeStatus[], boundMs: number): string {
   const parts = statuses.map(
     (s) =>
-      `${s.id}:${s.role}/t${s.term}/lead=${s.leader ?? '-'}/commit=${s.commit}/last=${s.lastIndex}`,
+      `${s.id}:${s.role}/t${s.term}/lead=${s.leader ?? '-'}/commit=${s.commit}/last=${s.lastIndex}` +
+      `${s.waitingForAll ? '/waiting-for-all' : ''}${s.fenceNeeded ? `/fence-needed=${s.fenceNeeded.node}` : ''}`,
   );
   return `no convergence within ${boundMs}ms after faults stopped: ${parts.join(' ')}`;
 }

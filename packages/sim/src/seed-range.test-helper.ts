@@ -30,6 +30,10 @@ export function describeSeedRange(from: number, count: number): void {
       expect(summary.coverage.snapshotsInstalled).toBeGreaterThan(300);
       // Nodes removed and added back, and votes changed, by joint consensus.
       expect(summary.coverage.votingChanges).toBeGreaterThan(200);
+      // two_node pairs fenced their peer and led alone after the fence entry.
+      expect(summary.coverage.loneTerms).toBeGreaterThan(40);
+      // Nodes left cleanly and came back.
+      expect(summary.coverage.leaves).toBeGreaterThan(500);
       console.log(
         `${label}: ${JSON.stringify(summary.coverage)} max_convergence_ms=${summary.maxConvergedAfterMs}`,
       );

@@ -15,6 +15,10 @@ export class SimHost {
   appDigest = 0;
   /** The host's cluster.conf file: the text it starts each process with. */
   confText: string | null = null;
+  /** How long this host's fence device waits before it acts (the two_node race breaker). */
+  fenceDelayMs = 0;
+  /** The process whose fence operation is in progress, if any. */
+  fencing: ClusterNode | null = null;
   /** Set when the fault scheduler wants the next write torn and the process dead. */
   crashAtNextWrite = false;
   pausedUntilMs = 0;
@@ -61,6 +65,7 @@ export class SimHost {
 
   stop(): void {
     this.process = null;
+    this.fencing = null;
     this.crashAtNextWrite = false;
     this.held = [];
     this.missedTicks = 0;

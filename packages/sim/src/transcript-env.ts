@@ -6,6 +6,7 @@ import {
   type NodeId,
   type ObserverEvent,
   type PeerMessage,
+  parseFenceEntry,
   type RandomSource,
   type VotingConfig,
 } from '@quorate/core';
@@ -21,6 +22,10 @@ function showEntry(entry: LogEntry): string {
   if (entry.kind === 'noop') return `${head}:noop`;
   if (entry.kind === 'config')
     return `${head}:config_version=${configFromEntryData(entry.data).version}`;
+  if (entry.kind === 'fence') {
+    const record = parseFenceEntry(entry.data);
+    return `${head}:fence(${record?.node}#${record?.incarnation} by ${record?.by})`;
+  }
   return `${head}:${entry.data}`;
 }
 
@@ -37,6 +42,8 @@ export function showMessage(m: PeerMessage): string {
       return `${head} ${m.success ? 'ok' : 'refused'} match=${m.matchIndex}`;
     case 'install-snapshot':
       return `${head} snapshot=${m.snapshot.index}@${m.snapshot.term} config_version=${m.snapshot.config?.version ?? 0}`;
+    case 'leave-notice':
+      return `${head} incarnation=${m.incarnation}`;
   }
 }
 
@@ -51,10 +58,17 @@ function showEvent(id: NodeId, e: ObserverEvent): string {
       if (e.joined.length > 0) parts.push(`joined=${e.joined.join(',')}`);
       if (e.lost.length > 0) parts.push(`lost=${e.lost.join(',')}`);
       if (e.restarted.length > 0) parts.push(`restarted=${e.restarted.join(',')}`);
+      if (e.left.length > 0) parts.push(`left=${e.left.join(',')}`);
       return `${id}: membership ${parts.join(' ')}`;
     }
     case 'entry-committed':
       return `${id}: applied ${showEntry(e.entry)}`;
+    case 'formation-stopped':
+      return `${id}: ${e.message}`;
+    case 'join-refused':
+      return `${id}: join refused: ${e.message}`;
+    case 'expected-votes-forced':
+      return `${id}: AUDIT expected votes forced to ${e.expectedVotes} (cluster.conf version ${e.version}; fenced or acknowledged: ${e.absent.join(',')})`;
   }
 }
 
@@ -73,6 +87,9 @@ export class TranscriptEnv {
   private readonly offsets = new Map<NodeId, number>();
   private readonly nodes = new Map<NodeId, ClusterNode>();
   private readonly disks = new Map<NodeId, SimDisk>();
+  /** Each host's cluster.conf file (null: none): what a (re)started node starts with. */
+  private readonly files = new Map<NodeId, string | null>();
+
   private readonly cut = new Set<string>();
   private inFlight: PeerMessage[] = [];
   showMessages = false;
@@ -82,15 +99,22 @@ export class TranscriptEnv {
     return [...this.disks.keys()];
   }
 
-  addNodes(config: VotingConfig, tickMs: number, offsets: readonly number[]): string[] {
+  /** Starts every voter of `config`; `fileOf` gives each host's own cluster.conf, if any. */
+  addNodes(
+    config: VotingConfig,
+    tickMs: number,
+    offsets: readonly number[],
+    fileOf: (id: NodeId) => string | null = () => null,
+  ): string[] {
     this.config = config;
     this.tickMs = tickMs;
     const out: string[] = [];
     config.voters.forEach((voter, i) => {
       this.offsets.set(voter.id, offsets[i] ?? 0);
       this.disks.set(voter.id, new SimDisk());
-      out.push(...this.start(voter.id));
+      if (!this.files.has(voter.id)) this.files.set(voter.id, fileOf(voter.id));
     });
+    for (const voter of config.voters) out.push(...this.start(voter.id));
     return out;
   }
 
@@ -99,12 +123,14 @@ export class TranscriptEnv {
     if (!this.config || !disk) throw new Error(`${id}: no such node (add-nodes first)`);
     if (this.nodes.has(id)) throw new Error(`${id}: already running`);
     const restored = disk.restore();
+    const clusterConf = this.files.get(id);
     const node = new ClusterNode({
       id,
       config: this.config,
       tickMs: this.tickMs,
       random: fixedJitter(this.offsets.get(id) ?? 0),
       ...(restored ? { restored } : {}),
+      ...(clusterConf ? { clusterConf } : {}),
     });
     this.nodes.set(id, node);
     return this.flush(id);
@@ -112,6 +138,52 @@ export class TranscriptEnv {
 
   crash(id: NodeId): void {
     if (!this.nodes.delete(id)) throw new Error(`${id}: not running`);
+  }
+
+  /** Sets a host's own cluster.conf file (before `add-nodes` starts it, or while it is down). */
+  setFile(id: NodeId, text: string | null): void {
+    if (this.nodes.has(id)) throw new Error(`${id}: running; crash it first`);
+    this.files.set(id, text);
+  }
+
+  /** Any input to one node (fence confirmations, acknowledgements, leave). */
+  input(id: NodeId, input: Parameters<ClusterNode['step']>[0]): string[] {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`${id}: not running`);
+    const accepted = node.step(input);
+    return [...(accepted ? [] : [`${id}: ${input.type} refused`]), ...this.flush(id)];
+  }
+
+  /**
+   * The fence devices of `fencers` act at the same moment, each on its node's `fenceNeeded`:
+   * every victim is powered off first, then each fencer that still runs hears of its success.
+   */
+  fenceDevices(fencers: readonly NodeId[]): string[] {
+    const out: string[] = [];
+    const requests = fencers.flatMap((id) => {
+      const request = this.nodes.get(id)?.status().fenceNeeded;
+      if (!request) out.push(`${id}: no fence needed`);
+      return request ? [{ fencer: id, request }] : [];
+    });
+    for (const { fencer, request } of requests) {
+      out.push(`${fencer}: fence device powers off ${request.node}`);
+      this.nodes.delete(request.node);
+    }
+    for (const { fencer, request } of requests) {
+      if (!this.nodes.has(fencer)) continue;
+      out.push(...this.input(fencer, { type: 'fence-confirmed', ...request }));
+    }
+    return out;
+  }
+
+  forceExpected(id: NodeId, expectedVotes: number): string[] {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`${id}: not running`);
+    const result = node.forceExpectedVotes(expectedVotes);
+    const head = result.accepted
+      ? [`${id}: cluster.conf version ${result.version} forced`]
+      : [`${id}: refused (${result.rule})`, ...result.message.split('\n').map((l) => `  ${l}`)];
+    return [...head, ...this.flush(id)];
   }
 
   cutLink(from: NodeId, to: NodeId): void {
@@ -196,6 +268,10 @@ export class TranscriptEnv {
         s.joint ? ' joint' : '',
         s.voter ? '' : ' non-voter',
         s.waitingForAll ? ' waiting-for-all' : '',
+        s.fenceNeeded ? ` fence-needed=${s.fenceNeeded.node}#${s.fenceNeeded.incarnation}` : '',
+        s.formationStopped ? ' formation-stopped' : '',
+        s.joinRefused ? ' join-refused' : '',
+        s.left ? ' left' : '',
       ].join('');
       return `${id}: ${s.role} term=${s.term} leader=${s.leader ?? '-'} commit=${s.commit} last=${s.lastIndex} ${s.quorate ? 'quorate' : 'inquorate'} members=${s.members.join(',')}${extra}`;
     });
@@ -220,6 +296,8 @@ export class TranscriptEnv {
     disk.write(ready.persist);
     this.inFlight.push(...ready.messages);
     node.advance(ready);
+    const newest = ready.configWrites.at(-1);
+    if (newest) this.files.set(id, newest.text);
     const writes = ready.configWrites.map((w) => `${id}: writes cluster.conf version ${w.version}`);
     return [...ready.events.map((event) => showEvent(id, event)), ...writes];
   }

@@ -62,15 +62,36 @@ function dispatch(
       const votes = numberList(options.get('votes')) ?? [];
       const voters: VoterConf[] = [];
       for (let n = 1; n <= count; n++) voters.push({ id: `n${n}`, votes: votes[n - 1] ?? 1 });
+      const twoNode = words.includes('two-node');
       const config = {
         voters,
-        expectedVotes: Number(options.get('expected') ?? '0'),
+        expectedVotes: twoNode ? 1 : Number(options.get('expected') ?? '0'),
         tokenMs: Number(options.get('token') ?? '1000'),
-        waitForAll: words.includes('wait-for-all'),
+        waitForAll: twoNode || words.includes('wait-for-all'),
+        twoNode,
       };
       const jitter = numberList(options.get('jitter')) ?? voters.map((_, n) => 3 * n);
-      return env.addNodes(config, Number(options.get('tick') ?? '100'), jitter);
+      // `with-conf`: every host starts with this configuration's cluster.conf at version 1.
+      const file = words.includes('with-conf') ? clusterConfText(config, 1) : null;
+      return env.addNodes(config, Number(options.get('tick') ?? '100'), jitter, () => file);
     }
+    case 'set-conf': {
+      // A host's own cluster.conf (`none` removes it); `delay=` varies the text, not the voting.
+      const version = Number(options.get('version') ?? '1');
+      const delay = Number(options.get('delay') ?? '6');
+      const text =
+        words[1] === 'none' ? null : clusterConfText(confVoting(words, options), version, delay);
+      env.setFile(words[0] ?? '', text);
+      return [];
+    }
+    case 'fence-device':
+      return env.fenceDevices(words);
+    case 'fence-ack':
+      return env.input(words[0] ?? '', { type: 'fence-acknowledged', node: words[1] ?? '' });
+    case 'leave':
+      return env.input(words[0] ?? '', { type: 'leave' });
+    case 'force-expected':
+      return env.forceExpected(words[0] ?? '', Number(words[1]));
     case 'tick': {
       const out: string[] = [];
       for (let n = 0; n < count; n++) out.push(...env.tick(targets), ...stabilize(env));
@@ -140,11 +161,13 @@ function dispatch(
 function confVoting(words: string[], options: Map<string, string>): VotingConfig {
   const votes = numberList(options.get('votes')) ?? [];
   const ids = options.get('voters')?.split(',') ?? [];
+  const twoNode = words.includes('two-node');
   return {
     voters: ids.map((id, n) => ({ id, votes: votes[n] ?? 1 })),
-    expectedVotes: Number(options.get('expected') ?? '0'),
+    expectedVotes: twoNode ? 1 : Number(options.get('expected') ?? '0'),
     tokenMs: 1000,
-    waitForAll: words.includes('wait-for-all'),
+    waitForAll: twoNode || words.includes('wait-for-all'),
+    twoNode,
   };
 }
 

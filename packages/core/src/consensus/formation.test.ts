@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseFormationConfig, newerLocalFileProblem } from './formation.js';
+import { chooseFormationConfig, localFileProblem } from './formation.js';
 import type { VotingConfig } from './types.js';
 
 const voting: VotingConfig = {
@@ -59,9 +59,16 @@ describe('formation', () => {
   });
 
   it('refuses a returning node whose own file is newer than the committed one', () => {
-    expect(newerLocalFileProblem('n4', file(9), file(7))).toBe(
+    expect(localFileProblem('n4', file(9), file(7))).toBe(
       "n4 holds cluster.conf config_version 9, newer than the cluster's committed version 7; it is not merged: propose it as an update or move it aside",
     );
-    expect(newerLocalFileProblem('n4', file(7), file(7))).toBeNull();
+    expect(localFileProblem('n4', file(7), file(7))).toBeNull();
+    expect(localFileProblem('n4', file(6), file(7))).toBeNull();
+  });
+
+  it('refuses a returning node whose file differs from the committed one under the same version', () => {
+    expect(localFileProblem('n4', file(7, 'edited by hand'), file(7))).toBe(
+      "n4 holds a cluster.conf with config_version 7 whose text differs from the cluster's committed version 7; it is not merged: move it aside to receive the committed file, or propose it with a greater version",
+    );
   });
 });

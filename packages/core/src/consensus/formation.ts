@@ -25,10 +25,12 @@ function quote(nodes: readonly NodeId[]): string {
 
 /** Decides formation from the offers heard so far, judged by the startup voting configuration. */
 export function chooseFormationConfig(
-  offers: readonly FormationOffer[],
+  offered: readonly FormationOffer[],
   voting: VotingConfig,
 ): FormationDecision {
   const counter = weightedCounter(voting);
+  // By node name, so the same offers give the same message whoever leads.
+  const offers = [...offered].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
   const heard = offers.map((offer) => offer.node);
   const missing = voting.voters.map((v) => v.id).filter((id) => !heard.includes(id));
   if (voting.waitForAll && missing.length > 0) {
@@ -67,14 +69,20 @@ export function chooseFormationConfig(
 }
 
 /**
- * A node returning with a cluster.conf newer than the one the cluster committed is refused,
- * never silently merged: returns the message, or null when its file is not newer.
+ * A node returning with a cluster.conf newer than the one the cluster committed, or with a
+ * different text under the committed version, is refused, never silently merged: returns the
+ * message, or null when its file is older or the same.
  */
-export function newerLocalFileProblem(
+export function localFileProblem(
   node: NodeId,
   local: VersionedConfig | null,
   committed: VersionedConfig | null,
 ): string | null {
-  if (!local || local.version <= (committed?.version ?? 0)) return null;
-  return `${node} holds cluster.conf config_version ${local.version}, newer than the cluster's committed version ${committed?.version ?? 0}; it is not merged: propose it as an update or move it aside`;
+  if (!local) return null;
+  const version = committed?.version ?? 0;
+  if (local.version === version && local.text !== committed?.text) {
+    return `${node} holds a cluster.conf with config_version ${version} whose text differs from the cluster's committed version ${version}; it is not merged: move it aside to receive the committed file, or propose it with a greater version`;
+  }
+  if (local.version <= version) return null;
+  return `${node} holds cluster.conf config_version ${local.version}, newer than the cluster's committed version ${version}; it is not merged: propose it as an update or move it aside`;
 }

@@ -1,4 +1,5 @@
 export * from './config-proposal.js';
+export * from './force-expected.js';
 export * from './formation.js';
 export * from './membership.js';
 export * from './messages.js';
@@ -9,6 +10,7 @@ export * from './progress.js';
 export * from './quorum.js';
 export * from './raft-log.js';
 export * from './timings.js';
+export * from './two-node.js';
 export * from './types.js';
 export * from './vote-counter.js';
 export * from './voting-rule.js';

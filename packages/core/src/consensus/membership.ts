@@ -12,6 +12,8 @@ export class MembershipView {
   private readonly lastHeardTick = new Map<NodeId, number>();
   private readonly incarnations = new Map<NodeId, number>();
   private readonly restartedSinceRefresh = new Set<NodeId>();
+  /** Peers that left cleanly, with the incarnation that left (a newer one is a new member). */
+  private readonly leftIncarnation = new Map<NodeId, number>();
   private current: readonly NodeId[];
   /** What the last refresh looked at; an unchanged input needs no recomputation. */
   private refreshedAt = -1;
@@ -31,6 +33,10 @@ export class MembershipView {
 
   /** A message from `from` arrived at local tick `now`. */
   heard(from: NodeId, incarnation: number, now: number): void {
+    const left = this.leftIncarnation.get(from);
+    // A message the leaving incarnation sent before its notice, arriving late, is no sign of life.
+    if (left !== undefined && incarnation <= left) return;
+    this.leftIncarnation.delete(from);
     const known = this.incarnations.get(from);
     if (known !== undefined && incarnation > known) this.restartedSinceRefresh.add(from);
     if (known === undefined || incarnation > known) {
@@ -41,8 +47,23 @@ export class MembershipView {
     this.lastHeardTick.set(from, now);
   }
 
+  /** `from` left cleanly (`cman_tool leave`): it is gone at once, and reported as `left`. */
+  left(from: NodeId, incarnation: number): void {
+    if (incarnation < (this.incarnations.get(from) ?? 0)) return;
+    this.incarnations.set(from, incarnation);
+    this.leftIncarnation.set(from, incarnation);
+    this.lastHeardTick.delete(from);
+    this.dirty = true;
+  }
+
   incarnationOf(id: NodeId): number | undefined {
     return this.incarnations.get(id);
+  }
+
+  /** Whether something `id` sent arrived within the last `ticks` ticks. */
+  heardWithin(id: NodeId, now: number, ticks: number): boolean {
+    const tick = this.lastHeardTick.get(id);
+    return tick !== undefined && now - tick < ticks;
   }
 
   /** Peers whose last message arrived within the token time, plus this node. */
@@ -62,9 +83,9 @@ export class MembershipView {
     this.dirty = false;
     this.refreshedAt = now;
     this.refreshedLeaderView = leaderView;
-    const next = leaderView
-      ? [...new Set([...leaderView, this.self])].sort()
-      : this.directlyHeard(now);
+    const next = (
+      leaderView ? [...new Set([...leaderView, this.self])].sort() : this.directlyHeard(now)
+    ).filter((id) => !this.leftIncarnation.has(id));
     const restarted = [...this.restartedSinceRefresh].filter((id) => next.includes(id)).sort();
     this.restartedSinceRefresh.clear();
     const before = new Set(this.current);
@@ -73,6 +94,7 @@ export class MembershipView {
     const joined = next.filter((id) => !before.has(id));
     if (lost.length === 0 && joined.length === 0 && restarted.length === 0) return null;
     this.current = next;
-    return { type: 'membership-changed', members: next, lost, joined, restarted };
+    const left = lost.filter((id) => this.leftIncarnation.has(id));
+    return { type: 'membership-changed', members: next, lost, joined, restarted, left };
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  FenceRequest,
   HardState,
   LogEntry,
   NodeId,
@@ -51,4 +52,15 @@ export interface NodeStatus {
   readonly voters: readonly NodeId[];
   /** Held back by wait_for_all: this process has not yet seen every voter of a cold cluster. */
   readonly waitingForAll: boolean;
+  /**
+   * two_node: this lone node wants to lead and asks its host to fence the peer's incarnation;
+   * the host answers `step({ type: 'fence-confirmed', node, incarnation })` once it succeeded.
+   */
+  readonly fenceNeeded: FenceRequest | null;
+  /** Formation cannot choose a cluster.conf (see the `formation-stopped` event), else null. */
+  readonly formationStopped: string | null;
+  /** This node refused to join: its own cluster.conf is newer than the committed one. */
+  readonly joinRefused: string | null;
+  /** The node left cleanly (`step({ type: 'leave' })`) and does nothing more. */
+  readonly left: boolean;
 }

@@ -1,4 +1,5 @@
 import { type ConfigWrite, configFromEntryData, type VersionedConfig } from './config-proposal.js';
+import { localFileProblem } from './formation.js';
 import { MembershipView } from './membership.js';
 import { type Envelope, sameHardState } from './messages.js';
 import type { ClusterNodeOptions, NodeStatus } from './node-options.js';
@@ -6,7 +7,9 @@ import { ProgressTracker } from './progress.js';
 import { votingConfigProblems } from './quorum.js';
 import { RaftLog } from './raft-log.js';
 import { type Timings, timingsFor } from './timings.js';
+import { twoNodePeer } from './two-node.js';
 import type {
+  FenceRequest,
   HardState,
   LogEntry,
   NodeId,
@@ -84,6 +87,25 @@ export abstract class NodeState {
   protected readonly heardSinceStart = new Set<NodeId>();
   /** The cluster has formed as far as this node knows: wait_for_all no longer holds it back. */
   protected formed: boolean;
+  /** two_node: this node campaigns or leads alone, in a term that begins with its fence entry. */
+  protected lone = false;
+  /** The peer's incarnation that the lone term's fence entry records. */
+  protected loneFencedIncarnation = 0;
+  /** Fences the host confirmed (and incarnations an administrator acknowledged), per node. */
+  protected readonly fenced = new Map<NodeId, number>();
+  protected fenceRequest: FenceRequest | null = null;
+  /** `cman_tool expected -e N` while inquorate: the rule this node campaigns by, until it leads. */
+  protected forcedRule: VotingRule | null = null;
+  protected forcedText: string | null = null;
+  /** Formation: the cluster.conf each node offered (null: none), from vote requests and responses. */
+  protected readonly offers = new Map<NodeId, VersionedConfig | null>();
+  protected formationStopped: string | null = null;
+  protected joinRefused: string | null = null;
+  protected hasLeft = false;
+  /** The commit index the current leader last announced (to know when this node caught up). */
+  protected leaderCommit = 0;
+  /** The durable term this process started with. */
+  protected readonly startTerm: number;
   constructor(options: ClusterNodeOptions) {
     const problems = votingConfigProblems(options.config);
     if (problems.length > 0) throw new Error(`voting configuration: ${problems.join('; ')}`);
@@ -99,6 +121,7 @@ export abstract class NodeState {
     this.snapshotToLoad = this.snapshot;
     this.log = new RaftLog(restored?.entries ?? [], this.snapshot ?? undefined);
     this.term = restored?.hardState.term ?? 0;
+    this.startTerm = this.term;
     this.vote = restored?.hardState.vote ?? null;
     this.commit = Math.max(restored?.hardState.commit ?? 0, this.log.snapshotIndex());
     this.startupConfig = options.clusterConf ? configFromEntryData(options.clusterConf) : null;
@@ -114,7 +137,15 @@ export abstract class NodeState {
     this.startupLeaseTicks = restored ? this.timings.tokenTicks : 0;
     this.membership = new MembershipView(this.id, this.timings.tokenTicks);
     this.refreshVoting();
+    // two_node: every start waits to see the peer (cman's wait_for_all), or a node fenced while
+    // its peer led alone would come back and take over with a log that lacks the peer's commits.
+    if (this.twoNodePeer() !== null) this.formed = false;
     this.resetElectionTimeout();
+  }
+
+  /** The peer when the rule in force is a settled two_node configuration this node is in. */
+  protected twoNodePeer(): NodeId | null {
+    return this.rule.joint ? null : twoNodePeer(this.rule.current, this.id);
   }
 
   /**
@@ -134,6 +165,9 @@ export abstract class NodeState {
    * `quorum-from-visible-votes` planted bug, which counts only the voters this node sees.
    */
   protected decisionRule(): VotingRule {
+    // Only the settled two_node configuration lets a fenced peer's vote go uncounted.
+    if (this.lone && this.twoNodePeer() !== null) return this.loneRule();
+    if (this.forcedRule) return this.forcedRule;
     if (this.plant !== 'quorum-from-visible-votes') return this.rule;
     const visible = new Set([this.id, ...this.membership.members()]);
     const seen = (config: VotingConfig): VotingConfig => ({
@@ -145,9 +179,21 @@ export abstract class NodeState {
     return new VotingRule(seen(this.rule.current), incoming, null);
   }
 
-  /** Every other node that votes in some configuration of the rule: whom a leader feeds. */
+  private loneRuleCache: VotingRule | null = null;
+
+  /** A lone two_node leader decides by its own vote. */
+  private loneRule(): VotingRule {
+    this.loneRuleCache ??= new VotingRule(
+      { voters: [{ id: this.id, votes: 1 }], expectedVotes: 0, tokenMs: this.config.tokenMs },
+      null,
+      null,
+    );
+    return this.loneRuleCache;
+  }
+
+  /** Every other node listed in some configuration of the rule (0 votes too): whom a leader feeds. */
   protected get peers(): NodeId[] {
-    return this.rule.voters().filter((id) => id !== this.id);
+    return this.rule.members().filter((id) => id !== this.id);
   }
 
   /**
@@ -186,6 +232,10 @@ export abstract class NodeState {
       voter: this.rule.isVoter(this.id),
       voters: this.rule.voters(),
       waitingForAll: this.waitingForAll(),
+      fenceNeeded: this.fenceRequest,
+      formationStopped: this.formationStopped,
+      joinRefused: this.joinRefused,
+      left: this.hasLeft,
     };
   }
 
@@ -215,6 +265,13 @@ export abstract class NodeState {
     return this.snapshot?.config ?? this.startupConfig;
   }
 
+  /** The newest cluster.conf in the log or snapshot (not this node's own file), if any. */
+  protected loggedConfig(): VersionedConfig | null {
+    const newest = this.log.configIndexes().at(-1);
+    if (newest !== undefined) return configFromEntryData(this.log.entryAt(newest)!.data);
+    return this.snapshot?.config ?? null;
+  }
+
   /** The stored entry at `index`, for hosts and tests that inspect the log. */
   entryAt(index: number): LogEntry | undefined {
     return this.log.entryAt(index);
@@ -233,7 +290,7 @@ export abstract class NodeState {
     const committed = this.log.slice(Math.max(this.applied, snapshot?.index ?? 0) + 1, this.commit);
     const events = [...this.events];
     for (const entry of committed) events.push({ type: 'entry-committed', entry });
-    const configWrites = this.configWritesFor(snapshot, committed);
+    const configWrites = this.joinRefused ? [] : this.configWritesFor(snapshot, committed);
     const messages = [...this.outbox];
     return { persist, messages, snapshot, committed, configWrites, events };
   }
@@ -246,7 +303,9 @@ export abstract class NodeState {
     snapshot: Snapshot | null,
     committed: readonly LogEntry[],
   ): ConfigWrite[] {
-    const appliedVersion = this.appliedConfig?.version ?? 0;
+    // Never older than the host's own file: a newer file is refused (`checkLocalFile`) instead.
+    const ownVersion = this.appliedConfig ? 0 : (this.startupConfig?.version ?? 0);
+    const appliedVersion = Math.max(this.appliedConfig?.version ?? 0, ownVersion - 1);
     for (let i = committed.length - 1; i >= 0; i--) {
       const entry = committed[i]!;
       if (entry.kind !== 'config') continue;
@@ -279,6 +338,38 @@ export abstract class NodeState {
     if (lastWrite) this.appliedConfig = { version: lastWrite.version, text: lastWrite.text };
   }
 
+  /**
+   * A node whose own cluster.conf is newer than the cluster's committed one is refused, never
+   * merged (DESIGN.md §2): once it has caught up with its leader (or leads and committed its
+   * first entry) and the newest committed config is still older, it emits `join-refused` and
+   * stops taking part. Returns true when it refused.
+   */
+  protected checkLocalFile(): boolean {
+    if (this.joinRefused || !this.startupConfig) return this.joinRefused !== null;
+    const caughtUp =
+      this.role === 'leader'
+        ? this.log.termAt(this.commit) === this.term
+        : this.leader !== null && this.commit >= this.leaderCommit;
+    const committed = this.committedConfig();
+    // Before formation committed a file, this node's own file is an offer, not a conflict.
+    if (!caughtUp || committed === null) return false;
+    const problem = localFileProblem(this.id, this.startupConfig, committed);
+    if (!problem) return false;
+    this.joinRefused = problem;
+    this.events.push({ type: 'join-refused', message: problem });
+    return true;
+  }
+
+  /** The newest cluster.conf at or below the commit index (null before formation). */
+  private committedConfig(): VersionedConfig | null {
+    const indexes = this.log.configIndexes();
+    for (let i = indexes.length - 1; i >= 0; i--) {
+      const index = indexes[i]!;
+      if (index <= this.commit) return configFromEntryData(this.log.entryAt(index)!.data);
+    }
+    return this.snapshot?.config ?? null;
+  }
+
   protected hardState(): HardState {
     const vote = this.plant === 'forget-vote' ? null : this.vote;
     return { term: this.term, vote, commit: this.commit, incarnation: this.incarnation };
@@ -293,7 +384,7 @@ export abstract class NodeState {
 
   /** Votes of this node and of the peers that answered what it sent within its leader lease. */
   protected leaseVotes(): number {
-    return this.rule.tally(this.leaseSupporters()).votes;
+    return this.decisionRule().tally(this.leaseSupporters()).votes;
   }
 
   /** This node and the peers that answered what it sent within its leader lease. */
@@ -333,19 +424,24 @@ export abstract class NodeState {
         this.role === 'leader'
           ? this.leaseVotes()
           : (this.stepDownVotes ?? this.rule.tally(this.membership.members()).votes);
+      const rule = this.role === 'leader' ? this.decisionRule() : this.rule;
       this.events.push({
         type: 'quorum-changed',
         quorate,
         votes,
         expectedVotes: this.rule.governing.expectedVotes,
-        quorum: this.rule.tally([]).quorum,
+        quorum: rule.tally([]).quorum,
       });
     }
     this.stepDownVotes = null;
   }
 
   protected setLeader(leader: NodeId | null): void {
-    if (leader !== null) this.ticksSinceLeader = 0;
+    if (leader !== null) {
+      this.ticksSinceLeader = 0;
+      // A node with a leader has no reason to fence anyone.
+      this.fenceRequest = null;
+    }
     if (leader === this.leader) return;
     this.leader = leader;
     if (leader === null) this.leaderMembers = null;

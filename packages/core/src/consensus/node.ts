@@ -3,9 +3,13 @@ import {
   type ConfigProposalResult,
   NOT_QUORATE_MESSAGE,
   prepareConfig,
+  type VersionedConfig,
 } from './config-proposal.js';
+import { type ForceExpectedResult, forceExpectedPlan } from './force-expected.js';
+import { chooseFormationConfig, type FormationOffer } from './formation.js';
 import { appendResponse, voteResponse } from './messages.js';
 import { NodeState } from './node-state.js';
+import { fenceEntryData, holdsEveryCommit } from './two-node.js';
 import type {
   AppendRequest,
   AppendResponse,
@@ -16,15 +20,33 @@ import type {
   VoteRequest,
   VoteResponse,
 } from './types.js';
+import { sameVoting, VotingRule, votingConfigOf } from './voting-rule.js';
 
 /**
  * One member of the weighted-vote replicated log, as a pure state machine (DESIGN.md §2):
  * `tick()` and `step()` change state, `ready()` hands out what the host must do as data, and
  * `advance()` says it is done. Raft with pre-vote, check-quorum and leader leases, where every
  * tally (elections, commits, quorum checks) weighs nodes by their votes.
+ *
+ * Host-facing API beyond the four verbs (DESIGN.md §2):
+ * - two_node: when `status().fenceNeeded` is `{ node, incarnation }`, this lone node wants to
+ *   lead; the host fences that node (waiting out its own fence delay first) and answers
+ *   `step({ type: 'fence-confirmed', node, incarnation })`. The node then leads alone, and its
+ *   first entry of the term is a `fence` entry (JSON `{ node, incarnation, by }`), committed by
+ *   its own vote. A fence of an older incarnation than the one last heard does not count.
+ *   `step({ type: 'fence-acknowledged', node })` is `fence_ack_manual`.
+ * - `forceExpectedVotes(n)` is `cman_tool expected -e n`: a committed change while quorate;
+ *   while inquorate a force that needs every absent voter fenced or acknowledged.
+ * - Formation: nodes offer their own cluster.conf (`clusterConf` option) on vote requests and
+ *   responses; the first leader commits the highest-versioned file a quorum offers, or emits
+ *   `formation-stopped`. A node whose own file is newer than the committed one emits
+ *   `join-refused` and stops.
+ * - `step({ type: 'leave' })` is `cman_tool leave`: the node tells its peers, stops leading and
+ *   campaigning, and does nothing more; they report it as `left` in `membership-changed`.
  */
 export class ClusterNode extends NodeState {
   tick(): void {
+    if (this.inert()) return;
     this.now++;
     if (this.role === 'leader') this.tickLeader();
     else this.tickElection();
@@ -33,9 +55,71 @@ export class ClusterNode extends NodeState {
 
   /** Feeds one input; returns false when it was refused (a proposal to a non-leader). */
   step(input: NodeInput): boolean {
-    const accepted = input.type === 'propose' ? this.propose(input.data) : this.stepMessage(input);
+    if (this.inert()) return false;
+    let accepted: boolean;
+    switch (input.type) {
+      case 'propose':
+        accepted = this.propose(input.data);
+        break;
+      case 'fence-confirmed':
+        accepted = this.confirmFence(input.node, input.incarnation);
+        break;
+      case 'fence-acknowledged':
+        accepted = this.confirmFence(input.node, this.membership.incarnationOf(input.node) ?? 0);
+        break;
+      case 'leave':
+        accepted = this.leave();
+        break;
+      default:
+        accepted = this.stepMessage(input);
+    }
+    if (this.checkLocalFile()) this.becomeFollower(this.term, null);
     this.refreshObservations();
     return accepted;
+  }
+
+  /** A node that left, or refused to join, takes no further part. */
+  private inert(): boolean {
+    return this.hasLeft || this.joinRefused !== null;
+  }
+
+  /**
+   * `cman_tool expected -e N`. While quorate it is a committed config change (`proposeConfig`).
+   * While inquorate it is an audited force: refused unless every voter this node cannot hear has
+   * been fenced (`fence-confirmed`) or acknowledged (`fence-acknowledged`) in the incarnation it
+   * last heard. The forced cluster.conf (expected_votes N, the absent voters' votes 0, one
+   * version per change) starts a new term: this node campaigns by it and, once it leads,
+   * appends it twice as its first entries, so it governs at once. When other present voters'
+   * votes are needed and do not come within an election timeout, the force lapses. Old voters
+   * that return are caught up by the new leader (they hold a lower term), never merged; an
+   * administrator gives them votes again. The result's `index` is the last index after it.
+   */
+  forceExpectedVotes(expectedVotes: number): ForceExpectedResult {
+    const edit = { op: 'setClusterProperties' as const, changes: { cman: { expectedVotes } } };
+    if (this.quorate || this.role === 'leader') {
+      return this.proposeConfig({ kind: 'edits', edits: [edit] });
+    }
+    const plan = forceExpectedPlan({
+      self: this.id,
+      expectedVotes,
+      newest: this.newestConfig(),
+      voters: this.rule.voters(),
+      heard: this.membership.directlyHeard(this.now),
+      incarnationOf: (id) => this.membership.incarnationOf(id) ?? 0,
+      fencedIncarnationOf: (id) => this.fenced.get(id),
+    });
+    if (!plan.accepted) return plan;
+    this.events.push({
+      type: 'expected-votes-forced',
+      expectedVotes,
+      version: plan.version,
+      absent: plan.absent,
+    });
+    this.forcedText = plan.text;
+    this.forcedRule = new VotingRule(votingConfigOf(plan.text), null, this.plant);
+    this.campaign();
+    this.refreshObservations();
+    return { accepted: true, index: this.log.lastIndex(), version: plan.version };
   }
 
   /**
@@ -56,8 +140,14 @@ export class ClusterNode extends NodeState {
         'a change of the voting set is still being committed; propose again once it is';
       return { accepted: false, rule: 'change-in-progress', message };
     }
-    const prepared = prepareConfig(this.newestConfig(), proposal);
+    const newest = this.newestConfig();
+    const prepared = prepareConfig(newest, proposal);
     if (!prepared.ok) return { accepted: false, rule: prepared.rule, message: prepared.message };
+    if (this.lone && !sameVoting(this.rule.current, votingConfigOf(prepared.config.text))) {
+      const message =
+        'a two_node node leading alone cannot change the voting set; wait until its peer is back';
+      return { accepted: false, rule: 'change-in-progress', message };
+    }
     const entry = this.log.appendNew(this.term, 'config', prepared.config.text);
     this.syncVoting();
     this.maybeCommit();
@@ -112,6 +202,73 @@ export class ClusterNode extends NodeState {
     if (this.electionElapsed >= this.electionTimeout && this.mayCampaign()) this.startPreVote();
   }
 
+  /** The host's fence device succeeded (or an administrator acknowledged): remember it. */
+  private confirmFence(node: NodeId, incarnation: number): boolean {
+    // A fence of an older incarnation than the one last heard does not count: ask again.
+    const known = this.membership.incarnationOf(node) ?? 0;
+    if (incarnation < known) {
+      if (this.fenceRequest?.node === node) this.fenceRequest = { node, incarnation: known };
+      return false;
+    }
+    this.fenced.set(node, Math.max(this.fenced.get(node) ?? 0, incarnation));
+    if (this.fenceRequest?.node === node) this.fenceRequest = null;
+    if (this.role === 'pre-candidate') this.campaignAlone();
+    return true;
+  }
+
+  /**
+   * two_node: a pre-candidate that cannot hear its peer and holds every committed entry leads
+   * alone once its peer's current incarnation is fenced; until then it asks its host to fence
+   * (`fenceNeeded`). Returns true when it campaigned alone.
+   */
+  private campaignAlone(): boolean {
+    const peer = this.twoNodePeer();
+    this.fenceRequest = null;
+    if (peer === null || this.waitingForAll()) return false;
+    // Two token times: a peer that lacks a leader sends only at its election timeouts.
+    if (this.membership.heardWithin(peer, this.now, 2 * this.timings.tokenTicks)) return false;
+    const view = { log: this.log, self: this.id, peer, term: this.term, vote: this.vote };
+    if (!holdsEveryCommit({ ...view, startTerm: this.startTerm })) return false;
+    const incarnation = this.membership.incarnationOf(peer) ?? 0;
+    const fenced = (this.fenced.get(peer) ?? -1) >= incarnation;
+    if (!fenced && this.plant !== 'two-node-without-fence') {
+      this.fenceRequest = { node: peer, incarnation };
+      return false;
+    }
+    this.loneFencedIncarnation = incarnation;
+    this.campaign(true);
+    return true;
+  }
+
+  /** `cman_tool leave`: tell every peer, stop leading and campaigning, then do nothing more. */
+  private leave(): boolean {
+    const peers = new Set([...this.peers, ...this.membership.members()]);
+    peers.delete(this.id);
+    for (const peer of [...peers].sort())
+      this.send({ ...this.envelope(peer), type: 'leave-notice' });
+    this.becomeFollower(this.term, null);
+    this.fenceRequest = null;
+    this.hasLeft = true;
+    return true;
+  }
+
+  /**
+   * A peer left cleanly: it is no member now, and when it led, elect a successor at once. A
+   * two_node peer that left stopped itself: its leaving incarnation counts as fenced.
+   */
+  private peerLeft(from: NodeId, incarnation: number): void {
+    this.membership.left(from, incarnation);
+    if (this.twoNodePeer() === from && incarnation >= (this.fenced.get(from) ?? 0)) {
+      this.fenced.set(from, incarnation);
+    }
+    if (this.leader !== from || this.role === 'leader') return;
+    this.setLeader(null);
+    this.ticksSinceLeader = this.timings.tokenTicks;
+    // Skip the token time a lost leader would take to notice, keep the random part: the
+    // remaining followers then do not all campaign at once.
+    this.electionElapsed = Math.max(this.electionElapsed, this.timings.tokenTicks);
+  }
+
   /**
    * Voters campaign. So does a node its newest config leaves out while that config is not yet
    * known to be committed: its log may be the only complete one, and the others may still need
@@ -137,6 +294,9 @@ export class ClusterNode extends NodeState {
       );
     }
     this.role = 'follower';
+    this.lone = false;
+    this.forcedRule = null;
+    this.forcedText = null;
     this.progress.clear();
     this.setLeader(leader);
     this.resetElectionTimeout();
@@ -145,6 +305,9 @@ export class ClusterNode extends NodeState {
   /** Pre-vote: ask whether a quorum would vote for us before disturbing anyone's term. */
   private startPreVote(): void {
     this.role = 'pre-candidate';
+    this.lone = false;
+    this.forcedRule = null;
+    this.forcedText = null;
     this.setLeader(null);
     this.resetElectionTimeout();
     this.granted.clear();
@@ -153,11 +316,13 @@ export class ClusterNode extends NodeState {
       this.campaign();
       return;
     }
+    if (this.campaignAlone()) return;
     this.requestVotes(true, this.term + 1);
   }
 
-  private campaign(): void {
+  private campaign(lone = false): void {
     this.role = 'candidate';
+    this.lone = lone;
     this.term++;
     this.vote = this.id;
     this.leaseEvidence.clear();
@@ -174,7 +339,52 @@ export class ClusterNode extends NodeState {
   }
 
   private wins(): boolean {
-    return this.decisionRule().reached(this.granted) && !this.waitingForAll();
+    // A force replaces the configuration that wait_for_all waits on.
+    const waiting = this.forcedRule === null && this.waitingForAll();
+    return this.decisionRule().reached(this.granted) && !waiting;
+  }
+
+  /** Formation: while no cluster.conf is in the log, vote messages carry this node's own file. */
+  private offer(): { offer?: VersionedConfig | null } {
+    return this.loggedConfig() === null ? { offer: this.startupConfig } : {};
+  }
+
+  private noteOffer(message: VoteRequest | VoteResponse): void {
+    if (message.offer === undefined) return;
+    this.offers.set(message.from, message.offer);
+    this.maybeForm();
+  }
+
+  /**
+   * The first leader of a cluster without a committed cluster.conf commits the highest-versioned
+   * file a quorum (with wait_for_all, every node) offered; two files with one version stop
+   * formation with a message naming the nodes (`formation-stopped`, `status().formationStopped`).
+   */
+  private maybeForm(): void {
+    if (this.role !== 'leader' || this.loggedConfig() !== null) return;
+    const offers: FormationOffer[] = [{ node: this.id, config: this.startupConfig }];
+    for (const [node, config] of this.offers) if (node !== this.id) offers.push({ node, config });
+    const decision = chooseFormationConfig(offers, this.config);
+    if (decision.kind === 'wait') return;
+    const problem =
+      decision.kind === 'conflict' ? decision.message : this.unrunnableOffer(decision.config.text);
+    if (problem !== null) {
+      if (this.formationStopped === problem) return;
+      this.formationStopped = problem;
+      this.events.push({ type: 'formation-stopped', message: problem });
+      return;
+    }
+    if (decision.kind !== 'commit') return;
+    this.formationStopped = null;
+    this.log.appendNew(this.term, 'config', decision.config.text);
+    this.syncVoting();
+    this.maybeCommit();
+    for (const peer of this.peers) this.sendAppend(peer);
+  }
+
+  private unrunnableOffer(text: string): string | null {
+    const prepared = prepareConfig(null, { kind: 'file', text });
+    return prepared.ok ? null : `formation stopped: ${prepared.message}`;
   }
 
   private requestVotes(preVote: boolean, term: number): void {
@@ -188,6 +398,7 @@ export class ClusterNode extends NodeState {
         preVote,
         lastLogIndex: this.log.lastIndex(),
         lastLogTerm: this.log.lastTerm(),
+        ...this.offer(),
       });
     }
   }
@@ -196,11 +407,34 @@ export class ClusterNode extends NodeState {
     this.role = 'leader';
     this.heartbeatElapsed = 0;
     this.setLeader(this.id);
+    this.fenceRequest = null;
     this.progress.reset(this.peers, this.log.lastIndex());
-    // A no-op of the new term lets the leader commit what earlier terms left uncommitted.
-    this.log.appendNew(this.term, 'noop', '');
+    this.appendFirstEntries();
     this.maybeCommit();
     for (const peer of this.peers) this.sendAppend(peer);
+    this.maybeForm();
+  }
+
+  /**
+   * A new leader's first entry lets it commit what earlier terms left uncommitted: a no-op; for
+   * a lone two_node leader the record of its peer's fence; for a forced epoch the forced
+   * cluster.conf, twice, so that it governs at once rather than jointly with the old one.
+   */
+  private appendFirstEntries(): void {
+    const peer = this.twoNodePeer();
+    if (this.lone && peer !== null && this.plant !== 'two-node-without-fence') {
+      const record = { node: peer, incarnation: this.loneFencedIncarnation, by: this.id };
+      this.log.appendNew(this.term, 'fence', fenceEntryData(record));
+    } else if (this.forcedText !== null) {
+      this.log.appendNew(this.term, 'config', this.forcedText);
+      this.log.appendNew(this.term, 'config', this.forcedText);
+      this.forcedText = null;
+      this.forcedRule = null;
+      this.refreshVoting();
+      this.progress.track(this.peers, this.log.lastIndex());
+    } else {
+      this.log.appendNew(this.term, 'noop', '');
+    }
   }
 
   private propose(data: string): boolean {
@@ -213,8 +447,20 @@ export class ClusterNode extends NodeState {
 
   private stepMessage(message: PeerMessage): boolean {
     if (message.to !== this.id) return false;
+    if (message.type === 'leave-notice') {
+      this.peerLeft(message.from, message.incarnation);
+      return true;
+    }
+    this.forgetMatchOfRestarted(message);
     this.membership.heard(message.from, message.incarnation, this.now);
     this.heardSinceStart.add(message.from);
+    // A peer that is heard needs no fence (the request returns if it falls silent again).
+    if (this.fenceRequest?.node === message.from) this.fenceRequest = null;
+    // The fenced peer is back in a new incarnation: a lone leadership ends, both vote again.
+    const back = message.incarnation > this.loneFencedIncarnation;
+    if (this.lone && message.from === this.twoNodePeer() && back) {
+      this.becomeFollower(this.term, null);
+    }
     if (message.term > this.term) {
       if (!this.adoptHigherTerm(message)) return true;
     } else if (message.term < this.term) {
@@ -223,9 +469,11 @@ export class ClusterNode extends NodeState {
     }
     switch (message.type) {
       case 'vote-request':
+        this.noteOffer(message);
         this.handleVoteRequest(message);
         break;
       case 'vote-response':
+        this.noteOffer(message);
         this.handleVoteResponse(message);
         break;
       case 'append-request':
@@ -241,6 +489,17 @@ export class ClusterNode extends NodeState {
     return true;
   }
 
+  /**
+   * A peer seen with a new incarnation restarted and may have lost its log (`ricci --rejoin`
+   * wipes it): what this leader knew it to hold no longer counts, neither towards a commit nor
+   * as a floor for `next`, so its refusals walk `next` back to where it can catch up from.
+   */
+  private forgetMatchOfRestarted(message: PeerMessage): void {
+    const known = this.membership.incarnationOf(message.from);
+    const progress = this.progress.get(message.from);
+    if (progress && known !== undefined && message.incarnation > known) progress.match = 0;
+  }
+
   /** Returns false when the message must be dropped without further handling. */
   private adoptHigherTerm(message: PeerMessage): boolean {
     if (message.type === 'vote-request') {
@@ -251,6 +510,9 @@ export class ClusterNode extends NodeState {
     // A granted pre-vote carries the term we would campaign in; it is not a newer leader.
     if (message.type === 'vote-response' && message.preVote && message.granted) return true;
     const fromLeader = message.type === 'append-request' || message.type === 'install-snapshot';
+    // A vote given within its lease stays promised: a newer term that only a response carries
+    // (a refused pre-vote, say) must not free it for another candidate.
+    if (!fromLeader && this.now < this.promiseUntilTick) return false;
     this.becomeFollower(message.term, fromLeader ? message.from : null);
     return true;
   }
@@ -282,7 +544,10 @@ export class ClusterNode extends NodeState {
       this.promiseUntilTick = this.now + this.timings.tokenTicks;
     }
     const term = granted && message.preVote ? message.term : this.term;
-    this.send(voteResponse(this.envelope(message.from, term), message.preVote, granted));
+    this.send({
+      ...voteResponse(this.envelope(message.from, term), message.preVote, granted),
+      ...this.offer(),
+    });
   }
 
   private handleVoteResponse(message: VoteResponse): void {
@@ -309,6 +574,8 @@ export class ClusterNode extends NodeState {
     this.setLeader(message.from);
     this.leaderMembers = message.members;
     this.electionElapsed = 0;
+    if (message.type === 'append-request') this.leaderCommit = message.commit;
+    else this.leaderCommit = message.snapshot.index;
   }
 
   private handleAppendRequest(message: AppendRequest): void {

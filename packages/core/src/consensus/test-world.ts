@@ -3,6 +3,8 @@ import type {
   HardState,
   LogEntry,
   NodeId,
+  NodeInput,
+  ObserverEvent,
   PeerMessage,
   Ready,
   Snapshot,
@@ -51,6 +53,10 @@ export class World {
   readonly files = new Map<NodeId, Array<{ version: number; text: string }>>();
   readonly appStates = new Map<NodeId, string>();
   readonly down = new Set<NodeId>();
+  /** Every event each host's node published, across its restarts. */
+  readonly events = new Map<NodeId, ObserverEvent[]>();
+  /** Each host's own cluster.conf (the `clusterConf` its node starts with), if any. */
+  readonly ownFiles = new Map<NodeId, string>();
   compactEvery = 0;
   private queue: PeerMessage[] = [];
 
@@ -62,10 +68,32 @@ export class World {
     readonly ids: NodeId[] = ['n1', 'n2', 'n3'],
     votes: Readonly<Record<string, number>> = {},
     waitForAll = false,
+    options: { twoNode?: boolean; files?: Readonly<Record<string, string>> } = {},
   ) {
     const voters = ids.map((id) => ({ id, votes: votes[id] ?? 1 }));
-    this.startup = { voters, expectedVotes: 0, tokenMs: 1000, waitForAll };
+    const twoNode = options.twoNode ?? false;
+    this.startup = twoNode
+      ? { voters, expectedVotes: 1, tokenMs: 1000, waitForAll: true, twoNode }
+      : { voters, expectedVotes: 0, tokenMs: 1000, waitForAll };
+    for (const [id, text] of Object.entries(options.files ?? {})) this.ownFiles.set(id, text);
     for (const id of ids) this.start(id);
+  }
+
+  /** The events of `type` that `id` published. */
+  eventsOf<T extends ObserverEvent['type']>(
+    id: NodeId,
+    type: T,
+  ): Array<Extract<ObserverEvent, { type: T }>> {
+    return (this.events.get(id) ?? []).filter(
+      (e): e is Extract<ObserverEvent, { type: T }> => e.type === type,
+    );
+  }
+
+  /** Feeds any input to a running node and carries out its `ready()`. */
+  input(id: NodeId, input: NodeInput): boolean {
+    const accepted = this.node(id).step(input);
+    this.flush(id);
+    return accepted;
   }
 
   /** A new host that starts outside the voting set, with the startup configuration. */
@@ -81,12 +109,14 @@ export class World {
   start(id: NodeId): void {
     const disk = this.disks.get(id);
     const rank = this.ids.indexOf(id);
+    const clusterConf = this.ownFiles.get(id);
     const node = new ClusterNode({
       id,
       config: this.startup,
       tickMs: 100,
       random: { nextInt: (bound) => Math.min(bound - 1, Math.floor((rank * bound) / 2)) },
       ...(disk ? { restored: disk } : {}),
+      ...(clusterConf ? { clusterConf } : {}),
     });
     this.nodes.set(id, node);
     this.files.set(id, []);
@@ -120,6 +150,7 @@ export class World {
       }
     }
     this.disks.set(id, disk);
+    this.events.set(id, [...(this.events.get(id) ?? []), ...ready.events]);
     this.queue.push(...ready.messages);
     if (ready.snapshot) this.appStates.set(id, ready.snapshot.appState);
     for (const entry of ready.committed) {
@@ -129,6 +160,8 @@ export class World {
     this.files
       .get(id)!
       .push(...ready.configWrites.map((w) => ({ version: w.version, text: w.text })));
+    const newest = ready.configWrites.at(-1);
+    if (newest) this.ownFiles.set(id, newest.text);
     node.advance(ready);
     if (
       this.compactEvery > 0 &&

@@ -24,17 +24,36 @@ export interface VotingConfig {
   readonly tokenMs: number;
   /** cman's `wait_for_all` (implied by `two_node`): a cold cluster waits to see every voter once. */
   readonly waitForAll?: boolean;
+  /**
+   * cman's `two_node` (exactly two one-vote nodes): commits need both while both are members; a
+   * lone node leads only after a recorded fence of its peer's current incarnation.
+   */
+  readonly twoNode?: boolean;
 }
 
 /**
  * One entry of the replicated log. `noop` marks a leader's first entry; a `command`'s data is
- * opaque to consensus; a `config` entry's data is the exact text of a validated cluster.conf.
+ * opaque to consensus; a `config` entry's data is the exact text of a validated cluster.conf;
+ * a `fence` entry (JSON `FenceRecord`) is a lone two_node leader's first entry of its term.
  */
 export interface LogEntry {
   readonly index: number;
   readonly term: number;
-  readonly kind: 'noop' | 'command' | 'config';
+  readonly kind: 'noop' | 'command' | 'config' | 'fence';
   readonly data: string;
+}
+
+/** A fence that succeeded: `by` fenced `node` while it ran incarnation `incarnation`. */
+export interface FenceRecord {
+  readonly node: NodeId;
+  readonly incarnation: number;
+  readonly by: NodeId;
+}
+
+/** What a node asks its host to fence: the peer and the incarnation it last heard from it. */
+export interface FenceRequest {
+  readonly node: NodeId;
+  readonly incarnation: number;
 }
 
 /**
@@ -87,12 +106,20 @@ export interface VoteRequest extends MessageBase {
   readonly preVote: boolean;
   readonly lastLogIndex: number;
   readonly lastLogTerm: number;
+  /** Formation: the sender's own cluster.conf (null: it has none) while no config is committed. */
+  readonly offer?: VersionedConfig | null;
 }
 
 export interface VoteResponse extends MessageBase {
   readonly type: 'vote-response';
   readonly preVote: boolean;
   readonly granted: boolean;
+  readonly offer?: VersionedConfig | null;
+}
+
+/** A clean leave (`cman_tool leave`): the sender's incarnation stops; it needs no fencing. */
+export interface LeaveNotice extends MessageBase {
+  readonly type: 'leave-notice';
 }
 
 /** Entries to append after `prevIndex`; with no entries it is the leader's heartbeat. */
@@ -130,7 +157,8 @@ export type PeerMessage =
   | VoteResponse
   | AppendRequest
   | AppendResponse
-  | SnapshotRequest;
+  | SnapshotRequest
+  | LeaveNotice;
 
 /** An administrator's or service's request to append to the log (only a leader accepts). */
 export interface ProposeInput {
@@ -138,7 +166,33 @@ export interface ProposeInput {
   readonly data: string;
 }
 
-export type NodeInput = PeerMessage | ProposeInput;
+/** The host's fence device succeeded against `node` running `incarnation` (power is off). */
+export interface FenceConfirmedInput {
+  readonly type: 'fence-confirmed';
+  readonly node: NodeId;
+  readonly incarnation: number;
+}
+
+/**
+ * `fence_ack_manual`: an administrator vouches that `node` is down, whatever incarnation this
+ * node last heard from it. Counts as a fence of that incarnation for `forceExpectedVotes`.
+ */
+export interface FenceAcknowledgedInput {
+  readonly type: 'fence-acknowledged';
+  readonly node: NodeId;
+}
+
+/** The host stops this node cleanly (ricci's SIGTERM, `cman_tool leave`). */
+export interface LeaveInput {
+  readonly type: 'leave';
+}
+
+export type NodeInput =
+  | PeerMessage
+  | ProposeInput
+  | FenceConfirmedInput
+  | FenceAcknowledgedInput
+  | LeaveInput;
 
 export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
 
@@ -151,6 +205,8 @@ export type ObserverEvent =
       readonly joined: readonly NodeId[];
       /** Members seen with a new incarnation: they restarted and lost their volatile state. */
       readonly restarted: readonly NodeId[];
+      /** Nodes gone by a clean leave (a subset of `lost`): they need no fencing. */
+      readonly left: readonly NodeId[];
     }
   | {
       readonly type: 'quorum-changed';
@@ -160,7 +216,18 @@ export type ObserverEvent =
       readonly quorum: number;
     }
   | { readonly type: 'leader-changed'; readonly leader: NodeId | null; readonly term: number }
-  | { readonly type: 'entry-committed'; readonly entry: LogEntry };
+  | { readonly type: 'entry-committed'; readonly entry: LogEntry }
+  /** Formation cannot choose a cluster.conf (two files share a version); names the nodes. */
+  | { readonly type: 'formation-stopped'; readonly message: string }
+  /** This node's own cluster.conf is newer than the committed one: it does not join. */
+  | { readonly type: 'join-refused'; readonly message: string }
+  /** Audit: `cman_tool expected -e` forced while inquorate; `absent` were fenced or acknowledged. */
+  | {
+      readonly type: 'expected-votes-forced';
+      readonly expectedVotes: number;
+      readonly version: number;
+      readonly absent: readonly NodeId[];
+    };
 
 /** Everything the host must do now, in order: persist, then send, then apply and publish. */
 export interface Ready {
@@ -196,7 +263,9 @@ export type PlantedBug =
   /** Voting-set changes take effect in one step, without the old configuration's quorum. */
   | 'single-step-membership'
   /** Quorum computed from the votes of the nodes this node currently sees, not all configured. */
-  | 'quorum-from-visible-votes';
+  | 'quorum-from-visible-votes'
+  /** A lone two_node node leads without first recording a fence of its peer. */
+  | 'two-node-without-fence';
 
 export const PLANTED_BUGS: readonly PlantedBug[] = [
   'vote-without-log-check',
@@ -208,4 +277,5 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
   'vote-during-lease',
   'single-step-membership',
   'quorum-from-visible-votes',
+  'two-node-without-fence',
 ];

@@ -8,17 +8,20 @@ import { headCountCounter, type VoteCounter, weightedCounter } from './vote-coun
 export function votingConfigOf(text: string): VotingConfig {
   const conf = parseConfMemo(text);
   const waitForAll = conf.cman?.attrs.wait_for_all;
+  const twoNode = conf.cman?.twoNode ?? false;
   return {
     voters: conf.nodes.map((node) => ({ id: node.name, votes: node.votes })),
     expectedVotes: conf.cman?.expectedVotes ?? 0,
     tokenMs: conf.totem?.tokenMs ?? DEFAULT_TOKEN_MS,
-    waitForAll: waitForAll === '1' || waitForAll === 'true' || (conf.cman?.twoNode ?? false),
+    waitForAll: waitForAll === '1' || waitForAll === 'true' || twoNode,
+    twoNode,
   };
 }
 
 /** Whether two configurations decide alike: the same voters with the same votes and expected votes. */
 export function sameVoting(a: VotingConfig, b: VotingConfig): boolean {
   if (a.expectedVotes !== b.expectedVotes || a.voters.length !== b.voters.length) return false;
+  if ((a.twoNode ?? false) !== (b.twoNode ?? false)) return false;
   const votes = new Map(a.voters.map((voter) => [voter.id, voter.votes]));
   return b.voters.every((voter) => votes.get(voter.id) === voter.votes);
 }
@@ -31,6 +34,7 @@ export function sameVoting(a: VotingConfig, b: VotingConfig): boolean {
 export class VotingRule {
   private readonly counters: readonly VoteCounter[];
   private readonly voterIds: ReadonlySet<NodeId>;
+  private readonly memberIds: readonly NodeId[];
 
   constructor(
     readonly current: VotingConfig,
@@ -41,10 +45,20 @@ export class VotingRule {
     const counterOf = plant === 'unweighted-votes' ? headCountCounter : weightedCounter;
     this.counters = configs.map(counterOf);
     const ids = new Set<NodeId>();
+    const members = new Set<NodeId>();
     for (const config of configs) {
-      for (const voter of config.voters) if (voter.votes > 0) ids.add(voter.id);
+      for (const voter of config.voters) {
+        members.add(voter.id);
+        if (voter.votes > 0) ids.add(voter.id);
+      }
     }
     this.voterIds = ids;
+    this.memberIds = [...members];
+  }
+
+  /** Every node listed in some configuration of the rule, voting or not: whom a leader feeds. */
+  members(): readonly NodeId[] {
+    return this.memberIds;
   }
 
   /** The configuration that will govern once any change completes (for quorum events). */
