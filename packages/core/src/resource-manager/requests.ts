@@ -66,6 +66,15 @@ class RequestHandler {
     if (s.state === 'failed' && kind === 'stop') {
       return { result: 'failure', detail: `${s.id} has failed; it can only be disabled` };
     }
+    if (s.state === 'failed' && this.ownerOnline(s)) {
+      // Its resources may still run on the owner (the stop that failed): stop them there
+      // first; a stop that fails again leaves it failed.
+      return {
+        result: 'success',
+        owner: undefined,
+        intents: beginStop(this.p, s, { kind: 'disable' }, this.atMs),
+      };
+    }
     if (s.state === 'started' && this.ownerOnline(s)) {
       return {
         result: 'success',

@@ -1,0 +1,402 @@
+// The leader's half: it alone decides. It keeps the state its own proposals lead to (committed
+// state plus what it appended since), records losses, fences before it recovers, evaluates
+// placement, turns executors' reports and administrators' requests into records, and answers
+// requests once their records are committed.
+import type { NodeId } from '../consensus/types.js';
+import { placeAll } from '../resource-manager/evaluate.js';
+import type { ResourceManagerState, ServiceState } from '../resource-manager/model.js';
+import { activeStates, serviceState } from '../resource-manager/model.js';
+import { type AgentReport, applyReport } from '../resource-manager/reports.js';
+import type { RequestOutcome, RmRequest } from '../resource-manager/request-model.js';
+import { applyRequest } from '../resource-manager/requests.js';
+import type { ControllerConfig } from './controller-config.js';
+import { DEVICE_MONITOR_INTERVAL_MS, DeviceMonitor } from './device-monitor.js';
+import { FenceRun } from './fencer.js';
+import {
+  applyCommand,
+  awaitingFence,
+  type ControllerCommand,
+  type ControllerState,
+  encodeCommand,
+  probeCurrent,
+} from './replicated-state.js';
+import type { ControllerBug, ControllerEvent, FenceOp } from './types.js';
+
+export interface LeaderHost {
+  readonly self: NodeId;
+  readonly tickMs: number;
+  /** Appends to the log; the index, or null when this node is no longer the leader. */
+  propose(data: string): number | null;
+  term(): number;
+  members(): readonly NodeId[];
+  incarnationOf(node: NodeId): number | undefined;
+  fenceOp(op: FenceOp): void;
+  event(event: ControllerEvent): void;
+  reply(to: NodeId, requestId: string, outcome: RequestOutcome | undefined): void;
+  /** Asks the owner to restart the stopped non-critical parts of a service. */
+  convalesce(owner: NodeId, service: string, transition: number): void;
+}
+
+interface PendingReply {
+  readonly index: number;
+  readonly to: NodeId;
+  readonly requestId: string;
+  readonly outcome: RequestOutcome;
+}
+
+export class Leader {
+  proposed: ControllerState;
+  private memberTransition = true;
+  private readonly fences = new Map<NodeId, FenceRun>();
+  private readonly probes = new Map<NodeId, { incarnation: number; running: readonly string[] }>();
+  private replies: PendingReply[] = [];
+  private readonly monitor: DeviceMonitor;
+  /** Absent owners of running services are fenced from this tick on (`post_join_delay`). */
+  private readonly startupFenceAt: number;
+
+  constructor(
+    private readonly host: LeaderHost,
+    committed: ControllerState,
+    private readonly currentConfig: () => ControllerConfig,
+    private readonly plant: ControllerBug | null,
+    now: number,
+  ) {
+    this.proposed = committed;
+    const interval = Math.ceil(DEVICE_MONITOR_INTERVAL_MS / host.tickMs);
+    this.monitor = new DeviceMonitor(host.self, interval, now, {
+      op: (op) => host.fenceOp(op),
+      event: (e) => host.event(e),
+    });
+    // fenced's post_join_delay counts from this node's start, not from its leadership: a leader
+    // elected after a failover fences absent owners at once.
+    this.startupFenceAt = currentConfig().postJoinDelayTicks;
+    this.reassert(now);
+  }
+
+  /** The newest committed configuration (it may change while this node leads). */
+  private get config(): ControllerConfig {
+    return this.currentConfig();
+  }
+
+  atMs(now: number): number {
+    return Math.max(now * this.host.tickMs, this.proposed.stampMs);
+  }
+
+  private propose(command: ControllerCommand): number | null {
+    const index = this.host.propose(encodeCommand(command));
+    if (index === null) return null;
+    this.proposed = applyCommand(this.proposed, command, index, this.host.term()).state;
+    return index;
+  }
+
+  /**
+   * A new term re-issues every record in flight (or those of one node, after its probe), so
+   * executors act on them in this term.
+   */
+  private reassert(now: number, owner?: NodeId): void {
+    const records = Object.values(this.proposed.rm.services).filter(
+      (s) =>
+        ['starting', 'stopping', 'migrating'].includes(s.state) &&
+        (owner === undefined || s.owner === owner),
+    );
+    if (records.length === 0) return;
+    this.propose({ v: 1, type: 'services', atMs: this.atMs(now), records, reassert: true });
+  }
+
+  /** Proposes the records that differ between the state and `next`. */
+  private proposeRm(next: ResourceManagerState, now: number): number | null {
+    const before = this.proposed.rm;
+    const records = Object.values(next.services).filter((s) => before.services[s.id] !== s);
+    if (records.length === 0 && next.locked === before.locked) return null;
+    const locked = next.locked === before.locked ? undefined : next.locked;
+    return this.propose({
+      v: 1,
+      type: 'services',
+      atMs: this.atMs(now),
+      records,
+      ...(locked === undefined ? {} : { locked }),
+    });
+  }
+
+  membershipChanged(lost: readonly NodeId[], now: number): void {
+    this.memberTransition = true;
+    for (const node of lost) this.recordLoss(node, now);
+  }
+
+  configChanged(): void {
+    this.memberTransition = true;
+  }
+
+  private recordLoss(node: NodeId, now: number): void {
+    if (node === this.host.self || !this.config.rm.nodes.includes(node)) return;
+    const incarnation = this.knownIncarnation(node);
+    const open = this.proposed.lost[node];
+    if (open?.incarnation === incarnation && awaitingFence(this.proposed, node)) return;
+    // An incarnation already fenced (a two_node take-over fences before it leads) is gone.
+    if ((this.proposed.fenced[node]?.incarnation ?? -1) >= incarnation) return;
+    this.host.event({ type: 'node-lost', node, incarnation });
+    this.propose({ v: 1, type: 'node-lost', atMs: this.atMs(now), node, incarnation });
+  }
+
+  /** The executor's probe from a (re)started node: adopt what runs where the log agrees. */
+  probe(node: NodeId, incarnation: number, running: readonly string[]): void {
+    this.probes.set(node, { incarnation, running });
+  }
+
+  tick(now: number): void {
+    this.monitor.tick(this.config.conf, now);
+    this.startupFencing(now);
+    this.fencing(now);
+    this.acceptProbes(now);
+    this.evaluate(now);
+  }
+
+  private placementMembers(): NodeId[] {
+    return this.host.members().filter((n) => {
+      const inc = this.host.incarnationOf(n);
+      return inc !== undefined && probeCurrent(this.proposed, n, inc);
+    });
+  }
+
+  /**
+   * Nodes whose services wait: absent and not fenced since their last loss, or members whose
+   * current incarnation has not reported its probe yet.
+   */
+  awaitingFence(): NodeId[] {
+    if (this.plant === 'recover-before-fence') return [];
+    const members = new Set(this.host.members());
+    const accept = this.plant === 'accept-old-incarnation-fence';
+    return this.config.rm.nodes.filter((n) => {
+      if (!members.has(n)) return !this.fencedSinceSeen(n, accept);
+      // A member that restarted keeps its services until its probe says what still runs there;
+      // one that came back with the same incarnation is their owner as before.
+      const inc = this.host.incarnationOf(n);
+      return inc === undefined || !probeCurrent(this.proposed, n, inc);
+    });
+  }
+
+  /**
+   * An absent node is safe once a fence of the newest incarnation this leader knows of it
+   * succeeded and was committed after its newest recorded loss. Until its loss is recorded, a
+   * fence of an earlier incarnation (it rebooted and rejoined since) does not count.
+   */
+  private fencedSinceSeen(node: NodeId, acceptAny: boolean): boolean {
+    const fenced = this.proposed.fenced[node];
+    if (!fenced) return false;
+    if (acceptAny) return true;
+    const lost = this.proposed.lost[node];
+    const known = Math.max(this.host.incarnationOf(node) ?? 0, lost?.incarnation ?? 0);
+    return fenced.incarnation >= known && (!lost || fenced.index > lost.index);
+  }
+
+  /** The newest incarnation of `node` this leader heard of, or the log's probe of it. */
+  private knownIncarnation(node: NodeId): number {
+    return this.host.incarnationOf(node) ?? this.proposed.probed[node]?.incarnation ?? 0;
+  }
+
+  private startupFencing(now: number): void {
+    if (now < this.startupFenceAt) return;
+    const members = new Set(this.host.members());
+    for (const n of this.config.rm.nodes) {
+      if (members.has(n) || this.proposed.lost[n] || !ownsActive(this.proposed.rm, n)) continue;
+      if (this.config.cleanStart) {
+        const atMs = this.atMs(now);
+        const incarnation = this.knownIncarnation(n);
+        this.propose({ v: 1, type: 'node-lost', atMs, node: n, incarnation });
+        const method = 'clean_start';
+        this.propose({ v: 1, type: 'fenced', atMs, node: n, incarnation, method });
+      } else this.recordLoss(n, now);
+    }
+  }
+
+  private fencing(now: number): void {
+    const members = new Set(this.host.members());
+    for (const [node, lost] of Object.entries(this.proposed.lost)) {
+      // A node back in the membership (it never moved: nothing of it was recovered) is not
+      // fenced; nor is this node, whatever an earlier leader recorded.
+      if (members.has(node) || !awaitingFence(this.proposed, node)) {
+        this.fences.delete(node);
+        continue;
+      }
+      let run = this.fences.get(node);
+      if (!run || run.incarnation !== lost.incarnation) {
+        run = new FenceRun(
+          node,
+          lost.incarnation,
+          this.config.fenceMethods(node),
+          this.config.fenceTimings,
+          now,
+          {
+            op: (op) => this.host.fenceOp(op),
+            event: (e) => this.host.event(e),
+          },
+        );
+        this.fences.set(node, run);
+      }
+      run.tick(now);
+      if (run.done && run.succeededWith !== undefined) this.fenced(run, now);
+    }
+  }
+
+  private fenced(run: FenceRun, now: number): void {
+    const method = run.succeededWith!;
+    run.succeededWith = undefined;
+    this.host.event({
+      type: 'fence-succeeded',
+      victim: run.victim,
+      method,
+      incarnation: run.incarnation,
+    });
+    this.propose({
+      v: 1,
+      type: 'fenced',
+      atMs: this.atMs(now),
+      node: run.victim,
+      incarnation: run.incarnation,
+      method,
+    });
+    this.memberTransition = true;
+  }
+
+  fenceResult(opId: string, ok: boolean, now: number): boolean {
+    if (this.monitor.result(opId, ok)) return true;
+    for (const run of this.fences.values()) {
+      if (run.result(opId, ok, now)) {
+        if (run.done && run.succeededWith !== undefined) this.fenced(run, now);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** fence_ack_manual: refused for a current member or a node with no fence pending. */
+  fenceAck(node: NodeId, now: number): string | undefined {
+    if (this.host.members().includes(node))
+      return `${node} is a member of the cluster; it is not fenced`;
+    const run = this.fences.get(node);
+    if (run === undefined || !run.acknowledge(now)) {
+      return `no fence operation is pending for ${node}`;
+    }
+    if (run.done && run.succeededWith !== undefined) this.fenced(run, now);
+    return undefined;
+  }
+
+  private acceptProbes(now: number): void {
+    for (const [node, probe] of this.probes) {
+      if (this.host.incarnationOf(node) !== probe.incarnation) continue;
+      this.probes.delete(node);
+      if (probeCurrent(this.proposed, node, probe.incarnation)) continue;
+      let rm = this.proposed.rm;
+      for (const id of probe.running) rm = strayStop(rm, id, node, this.atMs(now));
+      this.proposeRm(rm, now);
+      this.propose({
+        v: 1,
+        type: 'probed',
+        atMs: this.atMs(now),
+        node,
+        incarnation: probe.incarnation,
+      });
+      // Its records in flight are issued again, for this incarnation to act on.
+      this.reassert(now, node);
+      this.memberTransition = true;
+    }
+  }
+
+  private evaluate(now: number): void {
+    const ev = placeAll({
+      config: this.config.rm,
+      members: this.placementMembers(),
+      state: this.proposed.rm,
+      awaitingFence: this.awaitingFence(),
+      atMs: this.atMs(now),
+      memberTransition: this.memberTransition,
+    });
+    this.memberTransition = false;
+    this.proposeRm(ev.state, now);
+  }
+
+  report(r: AgentReport & { transition: number }, now: number): void {
+    if (this.proposed.marks[r.service]?.transition !== r.transition) return;
+    const ok = r.ok || (this.plant === 'ignore-stop-failure' && r.op === 'stop');
+    const input = {
+      config: this.config.rm,
+      members: this.placementMembers(),
+      state: this.proposed.rm,
+      awaitingFence: this.awaitingFence(),
+      atMs: this.atMs(now),
+    };
+    const outcome = applyReport(input, { ...r, ok });
+    for (const message of outcome.events) this.host.event({ type: 'controller-log', message });
+    this.proposeRm(outcome.state, now);
+  }
+
+  request(from: NodeId, requestId: string, request: RmRequest, now: number): void {
+    const outcome = applyRequest(
+      {
+        config: this.config.rm,
+        members: this.placementMembers(),
+        state: this.proposed.rm,
+        awaitingFence: this.awaitingFence(),
+        atMs: this.atMs(now),
+      },
+      request,
+    );
+    const index = outcome.code === 0 ? this.proposeRm(outcome.state, now) : null;
+    if (request.kind === 'convalesce' && outcome.code === 0) {
+      const target = this.convalesceTarget(request.service);
+      if (target) this.host.convalesce(target.owner, request.service, target.transition);
+    }
+    if (index === null) this.host.reply(from, requestId, outcome);
+    else this.replies.push({ index, to: from, requestId, outcome });
+  }
+
+  /** Answers the requests whose records are now committed. */
+  committed(commit: number): void {
+    const due = this.replies.filter((r) => r.index <= commit);
+    this.replies = this.replies.filter((r) => r.index > commit);
+    for (const r of due) this.host.reply(r.to, r.requestId, r.outcome);
+  }
+
+  /** Leadership ended: requests still waiting fail with "try again". */
+  abandon(): void {
+    for (const r of this.replies) this.host.reply(r.to, r.requestId, undefined);
+    this.replies = [];
+  }
+
+  convalesceTarget(service: string): { owner: NodeId; transition: number } | undefined {
+    const s = serviceState(this.proposed.rm, service);
+    const mark = this.proposed.marks[service];
+    return s.owner && mark ? { owner: s.owner, transition: mark.transition } : undefined;
+  }
+}
+
+function ownsActive(rm: ResourceManagerState, node: NodeId): boolean {
+  return Object.values(rm.services).some((s) => s.owner === node && activeStates.has(s.state));
+}
+
+/**
+ * A probe found `id` running on `node`. On its committed owner in `started` it is adopted as it
+ * is; anywhere else it is stopped there first (and then goes back to what it was).
+ */
+function strayStop(
+  rm: ResourceManagerState,
+  id: string,
+  node: NodeId,
+  atMs: number,
+): ResourceManagerState {
+  const s = serviceState(rm, id);
+  if (s.owner === node && activeStates.has(s.state)) return rm;
+  if (s.owner !== undefined && activeStates.has(s.state)) {
+    // Running on two nodes already: the owner's record stands; the stray is stopped locally.
+    return rm;
+  }
+  const after = s.state === 'disabled' ? 'disable' : s.state === 'stopped' ? 'stop' : 'recover';
+  const next: ServiceState = {
+    ...s,
+    state: 'stopping',
+    owner: node,
+    pending: { kind: after },
+    lastTransitionMs: atMs,
+  };
+  return { ...rm, services: { ...rm.services, [id]: next } };
+}
