@@ -1,2 +1,11 @@
 export * from '@quorate/core';
+export * from './agent-client/index.js';
 export * from './ccs-tool/index.js';
+export * from './clustat/format.js';
+export { clustatUsage, runClustat } from './clustat/main.js';
+export { clusvcadmUsage, runClusvcadm } from './clusvcadm/main.js';
+export * from './cman-tool/format.js';
+export { cmanToolUsage, runCmanTool } from './cman-tool/main.js';
+export * from './command-io.js';
+export { fenceAckManualUsage, runFenceAckManual } from './fence-ack-manual/main.js';
+export { processIo, processRunOptions } from './launcher.js';

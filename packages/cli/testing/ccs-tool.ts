@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { runCcsTool } from '../src/ccs-tool/main.js';
+import { runOfflineCcsTool } from '../src/ccs-tool/main.js';
 
 // Test helpers for ccs_tool: a scratch config directory and an in-process runner that captures
 // what the command printed. Outside src/, so the build never ships them.
@@ -24,7 +24,7 @@ export function scratchDir(): string {
 export function ccsTool(dir: string, ...argv: string[]): CcsToolRun {
   let stdout = '';
   let stderr = '';
-  const status = runCcsTool(
+  const status = runOfflineCcsTool(
     argv,
     { QUORATE_CONFIG_DIR: dir },
     {

@@ -1,14 +1,29 @@
 // Where an agent type's executable lives: built-in rgmanager types in @quorate/agents, any
 // installed OCF agent (`ocf:PROVIDER:TYPE`) under $OCF_ROOT/resource.d/PROVIDER/TYPE.
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { isSea } from 'node:sea';
 
 export const defaultOcfRoot = '/usr/lib/ocf';
 
-/** The built-in agents' folder of the @quorate/agents package. */
+/** Where the agent bundle keeps the built-in agents, from its `bin/` (bundle/README.md). */
+export const bundledAgentsPath = '../lib/ocf/resource.d/quorate';
+
+/**
+ * The built-in agents' folder: beside the single executable when running as the agent bundle
+ * (a bundled script has no module URL to resolve a package from), else the @quorate/agents
+ * package's `agents/`.
+ */
 export function defaultBuiltinAgentsDir(): string {
+  if (isSea()) return bundledAgentsDir(process.execPath);
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@quorate/agents/package.json')), 'agents');
+}
+
+/** The bundle's agents for its executable; links (`bin/ricci`, a symlinked prefix) resolved. */
+export function bundledAgentsDir(executablePath: string): string {
+  return join(dirname(realpathSync(executablePath)), bundledAgentsPath);
 }
 
 export const builtinAgentTypes = ['ip', 'script', 'fs', 'netfs', 'nfsexport', 'nfsclient'] as const;

@@ -132,6 +132,31 @@ describe('FenceAgentRunner', () => {
   });
 });
 
+describe('FenceAgentRunner cancellation', () => {
+  it('ends a fence_manual wait when the caller aborts', async () => {
+    const abort = new AbortController();
+    const pending = runner.run(
+      { agent: 'fence_manual', action: 'off', device: {}, nodename: 'node4' },
+      abort.signal,
+    );
+    expect(runner.pendingManualFences()).toEqual(['node4']);
+    abort.abort();
+    const result = await pending;
+    expect(result.outcome).toEqual({ kind: 'cancelled' });
+    expect(isFenceSuccess(result.outcome)).toBe(false);
+    expect(runner.pendingManualFences()).toEqual([]);
+    expect(runner.acknowledgeManualFence('node4', 'root')).toBe(false);
+  });
+
+  it('kills a running fence agent when the caller aborts', async () => {
+    fenceAgent('fence_hang', 'exec sleep 300');
+    const abort = new AbortController();
+    const pending = runner.run({ agent: 'fence_hang', action: 'off', device: {} }, abort.signal);
+    abort.abort();
+    expect((await pending).outcome).toEqual({ kind: 'cancelled' });
+  });
+});
+
 describe.skipIf(debianAgentsSkipReason())("Debian's fence_dummy, unchanged", () => {
   const debian = new FenceAgentRunner();
   const statusFile = join(dir, 'dummy-status');

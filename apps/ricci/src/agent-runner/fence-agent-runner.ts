@@ -22,6 +22,8 @@ export type FenceOutcome =
   | { readonly kind: 'timeout'; readonly timeoutMs: number }
   | { readonly kind: 'signal'; readonly signal: string }
   | { readonly kind: 'not-started'; readonly message: string }
+  /** The caller aborted the run (shutdown): the process group was killed, a manual wait ended. */
+  | { readonly kind: 'cancelled' }
   /** fence_manual: an operator confirmed the node is down. */
   | { readonly kind: 'acknowledged'; readonly by: string };
 
@@ -66,6 +68,7 @@ export function isFenceSuccess(outcome: FenceOutcome): boolean {
 
 function outcomeOf(action: FenceAction, result: ProcessResult, timeoutMs: number): FenceOutcome {
   if (result.spawnError !== undefined) return { kind: 'not-started', message: result.spawnError };
+  if (result.cancelled) return { kind: 'cancelled' };
   if (result.timedOut) return { kind: 'timeout', timeoutMs };
   const code = result.exitCode;
   if (code === undefined) return { kind: 'signal', signal: result.signal ?? 'unknown signal' };
@@ -80,7 +83,8 @@ function outcomeOf(action: FenceAction, result: ProcessResult, timeoutMs: number
 }
 
 interface PendingManual {
-  readonly resolve: (by: string) => void;
+  /** The operator who acknowledged, or undefined when the wait was aborted. */
+  readonly resolve: (by: string | undefined) => void;
 }
 
 export class FenceAgentRunner {
@@ -105,7 +109,8 @@ export class FenceAgentRunner {
     return { error: `agent ${agent}: not installed` };
   }
 
-  async run(op: FenceOperation): Promise<FenceResult> {
+  /** Runs one operation; aborting `signal` kills the agent's process group or ends a manual wait. */
+  async run(op: FenceOperation, signal?: AbortSignal): Promise<FenceResult> {
     let pairs: Array<[string, string]>;
     try {
       pairs = fenceInputPairs(op);
@@ -114,7 +119,7 @@ export class FenceAgentRunner {
       return this.report(op, [], { kind: 'not-started', message });
     }
     if (basename(op.agent) === manualFenceAgent && op.action !== 'metadata') {
-      return this.runManual(op, pairs);
+      return this.runManual(op, pairs, signal);
     }
     const located = this.locate(op.agent);
     if ('error' in located)
@@ -130,6 +135,7 @@ export class FenceAgentRunner {
       timeoutMs,
       killGraceMs: this.options.killGraceMs,
       outputLimitBytes: this.options.outputLimitBytes,
+      signal,
     });
     return this.report(op, pairs, outcomeOf(op.action, result, timeoutMs), result);
   }
@@ -154,6 +160,7 @@ export class FenceAgentRunner {
   private async runManual(
     op: FenceOperation,
     pairs: Array<[string, string]>,
+    signal: AbortSignal | undefined,
   ): Promise<FenceResult> {
     const nodename = pairs.findLast(([k]) => k === 'nodename' || k === 'port')?.[1];
     if (nodename === undefined) {
@@ -163,13 +170,37 @@ export class FenceAgentRunner {
       });
     }
     const startedAt = performance.now();
-    const by = await new Promise<string>((resolve) => {
+    const by = await this.waitForAcknowledgement(nodename, signal);
+    const durationMs = Math.round(performance.now() - startedAt);
+    const outcome: FenceOutcome =
+      by === undefined ? { kind: 'cancelled' } : { kind: 'acknowledged', by };
+    return this.report(op, pairs, outcome, undefined, durationMs);
+  }
+
+  /** The acknowledging operator, or undefined once `signal` aborts the wait. */
+  private waitForAcknowledgement(
+    nodename: string,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const waiter: PendingManual = {
+        resolve: (by) => {
+          signal?.removeEventListener('abort', abort);
+          resolve(by);
+        },
+      };
+      const abort = () => {
+        const rest = (this.pendingManual.get(nodename) ?? []).filter((w) => w !== waiter);
+        if (rest.length > 0) this.pendingManual.set(nodename, rest);
+        else this.pendingManual.delete(nodename);
+        waiter.resolve(undefined);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
       const list = this.pendingManual.get(nodename) ?? [];
-      list.push({ resolve });
+      list.push(waiter);
       this.pendingManual.set(nodename, list);
     });
-    const durationMs = Math.round(performance.now() - startedAt);
-    return this.report(op, pairs, { kind: 'acknowledged', by }, undefined, durationMs);
   }
 
   private report(

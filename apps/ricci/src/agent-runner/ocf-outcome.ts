@@ -20,6 +20,8 @@ export type OcfOutcome =
   | { readonly kind: 'unknown-code'; readonly code: number; readonly message: string }
   | { readonly kind: 'timeout'; readonly timeoutMs: number }
   | { readonly kind: 'signal'; readonly signal: string }
+  /** The caller aborted the run (shutdown): the process group was killed. */
+  | { readonly kind: 'cancelled' }
   /** The agent could not be found or started. */
   | { readonly kind: 'not-started'; readonly message: string };
 
@@ -53,6 +55,8 @@ export function describeOcfOutcome(outcome: OcfOutcome): string {
       return `timed out after ${outcome.timeoutMs} ms (process group killed)`;
     case 'signal':
       return `killed by ${outcome.signal}`;
+    case 'cancelled':
+      return 'cancelled (process group killed)';
     case 'not-started':
       return `not started: ${outcome.message}`;
   }

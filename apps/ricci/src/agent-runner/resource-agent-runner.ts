@@ -25,6 +25,8 @@ export interface ResourceOperation {
   readonly timeoutMs?: number;
   /** OCF_RESOURCE_INSTANCE; defaults to `TYPE:PRIMARY-VALUE`. */
   readonly instance?: string;
+  /** Arguments after the action: rgmanager's `migrate TARGET`. */
+  readonly arguments?: readonly string[];
 }
 
 export interface ResourceAgentResult {
@@ -69,6 +71,7 @@ function primaryValue(attributes: Readonly<Record<string, string>>, meta?: Agent
 
 function outcomeOf(result: ProcessResult, timeoutMs: number): OcfOutcome {
   if (result.spawnError !== undefined) return { kind: 'not-started', message: result.spawnError };
+  if (result.cancelled) return { kind: 'cancelled' };
   if (result.timedOut) return { kind: 'timeout', timeoutMs };
   if (result.exitCode !== undefined) return ocfOutcomeOfCode(result.exitCode);
   return { kind: 'signal', signal: result.signal ?? 'unknown signal' };
@@ -131,7 +134,8 @@ export class ResourceAgentRunner {
     return fromConfig ?? this.options.defaultTimeoutMs ?? defaultActionTimeoutMs;
   }
 
-  async run(op: ResourceOperation): Promise<ResourceAgentResult> {
+  /** Runs one operation; aborting `signal` kills the agent's process group (shutdown). */
+  async run(op: ResourceOperation, signal?: AbortSignal): Promise<ResourceAgentResult> {
     const timeoutMs = this.timeoutFor(op);
     const env = this.environment(op, timeoutMs);
     const instance = env.OCF_RESOURCE_INSTANCE ?? op.type;
@@ -151,7 +155,7 @@ export class ResourceAgentRunner {
       });
     }
     const prefix = this.options.commandPrefix ?? [];
-    const argv = [...prefix, located.path, op.action];
+    const argv = [...prefix, located.path, op.action, ...(op.arguments ?? [])];
     const result = await runProcess({
       command: argv[0]!,
       args: argv.slice(1),
@@ -159,6 +163,7 @@ export class ResourceAgentRunner {
       timeoutMs,
       killGraceMs: this.options.killGraceMs,
       outputLimitBytes: this.options.outputLimitBytes,
+      signal,
     });
     return this.report({
       ...base,

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,13 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A named pipe: a test reads what an agent writes, and so knows the agent got that far. */
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
 }
 
 describe('BoundedOutput', () => {
@@ -110,6 +119,39 @@ describe('runProcess', () => {
     expect(result.durationMs).toBeLessThan(2_000);
     expect(isAlive(daemon)).toBe(true);
     process.kill(daemon, 'SIGKILL');
+  });
+
+  it('kills the whole process group when the caller aborts', async () => {
+    const pids = fifo('aborted.pids');
+    const abort = new AbortController();
+    const running = runProcess({
+      command: 'sh',
+      args: ['-c', `sleep 300 & echo $! > ${pids}; wait`],
+      env,
+      timeoutMs: 60_000,
+      killGraceMs: 200,
+      signal: abort.signal,
+    });
+    const childPid = Number(await readFile(pids, 'utf8'));
+    expect(isAlive(childPid)).toBe(true);
+    abort.abort();
+    const result = await running;
+    expect(result).toMatchObject({ cancelled: true, timedOut: false, exitCode: undefined });
+    expect(result.signal).toBe('SIGTERM');
+    expect(isAlive(childPid)).toBe(false);
+  });
+
+  it('runs nothing when aborted before it starts', async () => {
+    const marker = join(dir, 'never-run');
+    const result = await runProcess({
+      command: 'touch',
+      args: [marker],
+      env,
+      timeoutMs: 1_000,
+      signal: AbortSignal.abort(),
+    });
+    expect(result).toMatchObject({ cancelled: true, exitCode: undefined, durationMs: 0 });
+    expect(() => readFileSync(marker)).toThrow();
   });
 
   it('reports an executable that cannot start', async () => {

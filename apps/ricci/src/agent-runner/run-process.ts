@@ -15,6 +15,8 @@ export interface ProcessRequest {
   readonly timeoutMs: number;
   readonly killGraceMs?: number;
   readonly outputLimitBytes?: number;
+  /** Aborting ends the run as a timeout does (SIGTERM to the group, SIGKILL after the grace). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ProcessResult {
@@ -22,6 +24,8 @@ export interface ProcessResult {
   readonly exitCode: number | undefined;
   readonly signal: NodeJS.Signals | undefined;
   readonly timedOut: boolean;
+  /** The caller aborted the run (`signal`) before it ended. */
+  readonly cancelled: boolean;
   /** Why the process could not start (ENOENT, EACCES, …). */
   readonly spawnError: string | undefined;
   readonly durationMs: number;
@@ -50,6 +54,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
   const limit = request.outputLimitBytes ?? defaultOutputLimitBytes;
   const stdout = new BoundedOutput(limit);
   const stderr = new BoundedOutput(limit);
+  if (request.signal?.aborted) return Promise.resolve(notRun());
   return new Promise((resolve) => {
     const child = spawn(request.command, [...request.args], {
       env: { ...request.env },
@@ -58,6 +63,9 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       detached: true,
     });
     let timedOut = false;
+    let cancelled = false;
+    /** The agent exited: a timeout or abort while its output drains changes nothing. */
+    let exited = false;
     let spawnError: string | undefined;
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
@@ -70,12 +78,14 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       if (settled) return;
       settled = true;
       for (const timer of timers) clearTimeout(timer);
+      request.signal?.removeEventListener('abort', cancel);
       child.stdout.destroy();
       child.stderr.destroy();
       resolve({
         exitCode: code ?? undefined,
         signal: signal ?? undefined,
         timedOut,
+        cancelled,
         spawnError,
         durationMs: Math.round(performance.now() - startedAt),
         stdout: stdout.text(),
@@ -90,21 +100,51 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     });
     child.on('close', finish);
     child.on('exit', (code, signal) => {
-      const drained = setTimeout(() => finish(code, signal), drainAfterExitMs);
+      exited = true;
+      // The timer may fire in the same loop turn as the exit when the machine is loaded (the loop
+      // clock jumped), before the poll phase has read what already sits in the pipes: finishing
+      // from setImmediate lets one poll phase run first.
+      const drained = setTimeout(() => setImmediate(() => finish(code, signal)), drainAfterExitMs);
       timers.push(drained);
-      // Whatever the agent left running in its group dies with it at a timeout only.
-      if (timedOut && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      // Whatever the agent left running in its group dies with it at a timeout or abort only.
+      if ((timedOut || cancelled) && child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
     });
-    if (child.pid === undefined) return;
     const pid = child.pid;
+    function terminate(): void {
+      if (pid === undefined || settled || exited) return;
+      signalGroup(pid, 'SIGTERM');
+      timers.push(
+        setTimeout(() => signalGroup(pid, 'SIGKILL'), request.killGraceMs ?? defaultKillGraceMs),
+      );
+    }
+    function cancel(): void {
+      if (timedOut || cancelled || exited) return;
+      cancelled = true;
+      terminate();
+    }
+    if (pid === undefined) return;
+    request.signal?.addEventListener('abort', cancel, { once: true });
     timers.push(
       setTimeout(() => {
+        if (cancelled || exited) return;
         timedOut = true;
-        signalGroup(pid, 'SIGTERM');
-        timers.push(
-          setTimeout(() => signalGroup(pid, 'SIGKILL'), request.killGraceMs ?? defaultKillGraceMs),
-        );
+        terminate();
       }, request.timeoutMs),
     );
   });
+}
+
+/** The result of a run aborted before it started. */
+function notRun(): ProcessResult {
+  return {
+    exitCode: undefined,
+    signal: undefined,
+    timedOut: false,
+    cancelled: true,
+    spawnError: undefined,
+    durationMs: 0,
+    stdout: '',
+    stderr: '',
+    truncatedBytes: { stdout: 0, stderr: 0 },
+  };
 }

@@ -49,13 +49,7 @@ function load(path: string): { file: LoadedFile; conf: ClusterConf } {
 /** Applies one edit to the file: validated as a draft, version + 1, written atomically. */
 function edit(path: string, change: ConfigEdit): CommandOutcome {
   const { file, conf } = load(path);
-  let result: ReturnType<typeof applyEditWithNotes>;
-  try {
-    result = applyEditWithNotes(conf, change);
-  } catch (e) {
-    if (e instanceof EditError) throw new CcsToolError(e.message);
-    throw e;
-  }
+  const result = applyChange(conf, change);
   writeConfigFile(path, serializeXml(result.conf.doc), file);
   return ok(result.notes.map((n) => `${n}\n`).join(''));
 }
@@ -88,7 +82,7 @@ function create(cmd: ParsedCommand, path: string): CommandOutcome {
   return ok();
 }
 
-function addnode(cmd: ParsedCommand, path: string): CommandOutcome {
+function addnodeEdit(cmd: ParsedCommand): ConfigEdit {
   const [name, ...args] = positionals(
     cmd,
     'addnode',
@@ -103,14 +97,43 @@ function addnode(cmd: ParsedCommand, path: string): CommandOutcome {
   const nodeid = integerOption('addnode', '-n', cmd.values.nodeid as string | undefined);
   const votes = integerOption('addnode', '-v', cmd.values.votes as string | undefined);
   const altname = cmd.values.altname as string | undefined;
-  return edit(path, {
+  return {
     op: 'addNode',
     name: name!,
     ...(nodeid === undefined ? {} : { nodeid }),
     ...(votes === undefined ? {} : { votes }),
     ...(altname === undefined ? {} : { altname }),
     ...(device === undefined ? {} : { fence: { device, params: keyValues('addnode', args) } }),
-  });
+  };
+}
+
+/** The change an editing command asks for; undefined for the commands that do not edit. */
+export function editOf(command: CommandName, cmd: ParsedCommand): ConfigEdit | undefined {
+  const one = (usage: string) => positionals(cmd, command, 1, 1, usage)[0]!;
+  switch (command) {
+    case 'addnode':
+      return addnodeEdit(cmd);
+    case 'delnode':
+      return { op: 'deleteNode', name: one('NAME') };
+    case 'addfence': {
+      const [name, agent, ...args] = positionals(cmd, command, 2, 64, 'NAME AGENT [key=value …]');
+      return { op: 'addFenceDevice', name: name!, agent: agent!, params: keyValues(command, args) };
+    }
+    case 'delfence':
+      return { op: 'deleteFenceDevice', name: one('NAME') };
+    default:
+      return undefined;
+  }
+}
+
+/** Applies `change` to `conf` as every edit is applied: refused with the edit's own message. */
+export function applyChange(conf: ClusterConf, change: ConfigEdit) {
+  try {
+    return applyEditWithNotes(conf, change);
+  } catch (e) {
+    if (e instanceof EditError) throw new CcsToolError(e.message);
+    throw e;
+  }
 }
 
 function validate(cmd: ParsedCommand, path: string): CommandOutcome {
@@ -130,21 +153,11 @@ function validate(cmd: ParsedCommand, path: string): CommandOutcome {
 
 export function runCommand(command: CommandName, cmd: ParsedCommand, env: Env): CommandOutcome {
   const path = configPath(cmd.values.config as string | undefined, env);
-  const one = (usage: string) => positionals(cmd, command, 1, 1, usage)[0]!;
+  const change = editOf(command, cmd);
+  if (change) return edit(path, change);
   switch (command) {
     case 'create':
       return create(cmd, path);
-    case 'addnode':
-      return addnode(cmd, path);
-    case 'delnode':
-      return edit(path, { op: 'deleteNode', name: one('NAME') });
-    case 'addfence': {
-      const [name, agent, ...args] = positionals(cmd, command, 2, 64, 'NAME AGENT [key=value …]');
-      const params = keyValues('addfence', args);
-      return edit(path, { op: 'addFenceDevice', name: name!, agent: agent!, params });
-    }
-    case 'delfence':
-      return edit(path, { op: 'deleteFenceDevice', name: one('NAME') });
     case 'lsnode':
       positionals(cmd, command, 0, 0, '[-v]');
       return ok(listNodes(load(path).conf, cmd.values.verbose === true));
@@ -152,7 +165,7 @@ export function runCommand(command: CommandName, cmd: ParsedCommand, env: Env): 
       positionals(cmd, command, 0, 0, '[-v]');
       return ok(listFences(load(path).conf, cmd.values.verbose === true));
     case 'query': {
-      const xpath = one('XPATH');
+      const xpath = positionals(cmd, command, 1, 1, 'XPATH')[0]!;
       const lines = runQuery(load(path).conf.doc, xpath);
       if (lines.length === 0)
         return { stdout: '', status: 1, failure: `query: nothing matches ${xpath}` };
@@ -160,5 +173,7 @@ export function runCommand(command: CommandName, cmd: ParsedCommand, env: Env): 
     }
     case 'validate':
       return validate(cmd, path);
+    default:
+      throw new CcsToolError(`${command}: not a command that reads or creates the file`);
   }
 }

@@ -1,1 +1,1 @@
-export { type CliIo, ccsToolUsage, runCcsTool } from './main.js';
+export { type CliIo, ccsToolUsage, runCcsTool, runOfflineCcsTool } from './main.js';

@@ -1,0 +1,3 @@
+export * from './connect.js';
+export * from './errno-text.js';
+export * from './with-agent.js';
