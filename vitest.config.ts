@@ -2,12 +2,20 @@ import { defineConfig } from 'vitest/config';
 
 // Run the TypeScript sources of workspace packages directly (toolchain.md §3.9).
 const conditions = ['@quorate/source', 'import', 'module', 'default'];
+// Vitest hands the SSR conditions to Node as --conditions, which applies them to require() as
+// well: with 'import' among them a CommonJS dependency's require('ws') gets ws's ESM wrapper.
+const serverConditions = ['@quorate/source', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  ssr: { resolve: { conditions: serverConditions } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'e2e/src/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/ricci/bundle/src/**/*.test.ts',
+      'e2e/src/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', 'json'],

@@ -1,3 +1,4 @@
+export * from './bundle-launch.js';
 export * from './command.js';
 export * from './fence-control.js';
 export * from './host-process.js';

@@ -1,0 +1,115 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  defaultLoginLimits,
+  LoginLimiter,
+  type LoginLimiterOptions,
+} from './auth/login-limiter.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import type { ScryptCost } from './auth/passwords.js';
+import {
+  defaultSessionLimits,
+  type SessionLimits,
+  SessionManager,
+} from './auth/session-manager.js';
+import type { ClusterLinkFactory } from './cluster-link/cluster-link.js';
+import { ClusterRegistry } from './cluster-link/cluster-registry.js';
+import { useZodSchemas } from './http/zod-type-provider.js';
+import { LiveHub } from './live/live-hub.js';
+import { auditPlugin } from './plugins/audit-plugin.js';
+import { authPlugin } from './plugins/auth-plugin.js';
+import { errorsPlugin } from './plugins/errors-plugin.js';
+import { securityPlugin } from './plugins/security-plugin.js';
+import { hasWebApp, webAppPlugin } from './plugins/web-app-plugin.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { clustersRoutes } from './routes/clusters-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { setupRoutes } from './routes/setup-routes.js';
+import { usersRoutes } from './routes/users-routes.js';
+import type { ConsoleStore } from './store/index.js';
+import './app-types.js';
+
+export interface AppOptions {
+  readonly store: ConsoleStore;
+  readonly clusterLinks: ClusterLinkFactory;
+  /** The built web app's folder, or null to serve the API alone. */
+  readonly webDir: string | null;
+  /** Certificate and key (PEM); null only where something else terminates TLS (tests' inject). */
+  readonly https: { readonly cert: string; readonly key: string } | null;
+  readonly now?: () => number;
+  readonly scryptCost?: ScryptCost;
+  readonly sessionLimits?: SessionLimits;
+  readonly loginLimits?: LoginLimiterOptions;
+  /** How often live sockets of ended sessions are closed; 0 leaves it to the caller. */
+  readonly liveSweepMs?: number;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** The console server, built but not listening: `main.ts` listens, tests `inject`. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 64 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+  useZodSchemas(app);
+  decorate(app, options);
+
+  // Layers in order: errors, security, sessions and roles, audit, live push, routes, web app.
+  const webDir = hasWebApp(options.webDir) ? options.webDir : null;
+  await app.register(errorsPlugin, {
+    pageFallback: webDir ? (reply) => reply.type('text/html').sendFile('index.html') : null,
+  });
+  await app.register(securityPlugin);
+  await app.register(authPlugin);
+  await app.register(auditPlugin);
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  for (const routes of [healthRoutes, setupRoutes, sessionRoutes, usersRoutes, clustersRoutes]) {
+    await app.register(routes);
+  }
+  await app.register(auditRoutes);
+  await app.register(liveRoutes);
+  if (webDir) await app.register(webAppPlugin, { webDir });
+
+  startBackgroundWork(app, options.liveSweepMs ?? 5000);
+  return app;
+}
+
+function decorate(app: FastifyInstance, options: AppOptions): void {
+  const now = options.now ?? Date.now;
+  const sessions = new SessionManager(
+    options.store,
+    now,
+    options.sessionLimits ?? defaultSessionLimits,
+  );
+  const live = new LiveHub(sessions, () => registry);
+  const registry = new ClusterRegistry(options.store, options.clusterLinks, now, () =>
+    live.publishClusters(),
+  );
+  app.decorate('store', options.store);
+  app.decorate('now', now);
+  app.decorate('sessions', sessions);
+  app.decorate('passwords', new PasswordHasher(options.scryptCost));
+  app.decorate('loginLimiter', new LoginLimiter(options.loginLimits ?? defaultLoginLimits));
+  app.decorate('clusterRegistry', registry);
+  app.decorate('live', live);
+}
+
+function startBackgroundWork(app: FastifyInstance, liveSweepMs: number): void {
+  app.clusterRegistry.start();
+  const timer =
+    liveSweepMs > 0
+      ? setInterval(() => {
+          app.live.sweep();
+          app.sessions.sweep();
+        }, liveSweepMs)
+      : undefined;
+  timer?.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    app.live.closeAll();
+    app.clusterRegistry.close();
+  });
+}

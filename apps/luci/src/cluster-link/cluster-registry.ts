@@ -1,0 +1,115 @@
+import {
+  type AddClusterRequest,
+  type ClusterRole,
+  type ClusterSummary,
+  clusterRoles,
+} from '@quorate/protocol';
+import { ConsoleError } from '../errors/console-error.js';
+import type { ClusterRow, ConsoleStore, UserRow } from '../store/index.js';
+import type { ClusterLink, ClusterLinkFactory } from './cluster-link.js';
+
+/**
+ * The clusters this console manages: the store's rows plus one live link per cluster. Every
+ * change to the registry calls `onChange`, which the live hub turns into pushes.
+ */
+export class ClusterRegistry {
+  private readonly links = new Map<string, { link: ClusterLink; unsubscribe: () => void }>();
+
+  constructor(
+    private readonly store: ConsoleStore,
+    private readonly factory: ClusterLinkFactory,
+    private readonly now: () => number,
+    private readonly onChange: () => void,
+  ) {}
+
+  get linkAvailable(): boolean {
+    return this.factory.available;
+  }
+
+  /** Opens a link to every registered cluster (at start). */
+  start(): void {
+    if (!this.factory.available) return;
+    for (const cluster of this.store.clusters.list()) {
+      this.attach(cluster.name, this.factory.reconnect(this.store.clusters.nodes(cluster.id)));
+    }
+  }
+
+  close(): void {
+    for (const { link, unsubscribe } of this.links.values()) {
+      unsubscribe();
+      link.close();
+    }
+    this.links.clear();
+  }
+
+  /** The roles `user` holds on `cluster`: an administrator holds all of them. */
+  rolesOf(user: UserRow, cluster: ClusterRow): ClusterRole[] {
+    return user.admin ? [...clusterRoles] : this.store.users.rolesOn(user.id, cluster.id);
+  }
+
+  /** The clusters `user` may view, worst first once status exists (by name until then). */
+  listFor(user: UserRow): ClusterSummary[] {
+    return this.store.clusters
+      .list()
+      .map((cluster) => ({ cluster, roles: this.rolesOf(user, cluster) }))
+      .filter(({ roles }) => roles.includes('view'))
+      .map(({ cluster, roles }) => this.summary(cluster, roles));
+  }
+
+  summary(cluster: ClusterRow, myRoles: ClusterRole[]): ClusterSummary {
+    const entry = this.links.get(cluster.name);
+    const link = entry
+      ? { state: entry.link.state().state, since: iso(entry.link.state().since) }
+      : { state: 'unavailable' as const, since: null };
+    return {
+      name: cluster.name,
+      addedAt: iso(cluster.addedAt),
+      nodeCount: cluster.nodeCount,
+      myRoles,
+      link,
+    };
+  }
+
+  /** Connects with the agent password, registers what the agents report, keeps the link. */
+  async add(request: Required<AddClusterRequest>, addedBy: string): Promise<ClusterRow> {
+    const link = await this.factory.connect(request);
+    const snapshot = link.snapshot();
+    if (!snapshot) {
+      link.close();
+      throw new ConsoleError('CONSOLE_LINK_UNAVAILABLE', 'the agent sent no cluster status');
+    }
+    const row = this.store.clusters.add({
+      name: snapshot.clusterName,
+      addedBy,
+      now: this.now(),
+      nodes: snapshot.nodes,
+    });
+    if (!row) {
+      link.close();
+      throw new ConsoleError(
+        'CONSOLE_CONFLICT',
+        `a cluster named "${snapshot.clusterName}" has already been added`,
+        { field: 'address' },
+      );
+    }
+    this.attach(row.name, link);
+    this.onChange();
+    return row;
+  }
+
+  remove(cluster: ClusterRow): void {
+    const entry = this.links.get(cluster.name);
+    entry?.unsubscribe();
+    entry?.link.close();
+    this.links.delete(cluster.name);
+    this.store.clusters.remove(cluster.id);
+    this.onChange();
+  }
+
+  private attach(name: string, link: ClusterLink): void {
+    const unsubscribe = link.subscribe(() => this.onChange());
+    this.links.set(name, { link, unsubscribe });
+  }
+}
+
+const iso = (epochMs: number): string => new Date(epochMs).toISOString();

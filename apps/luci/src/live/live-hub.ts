@@ -1,0 +1,78 @@
+import { type LiveMessage, liveCloseCodes } from '@quorate/protocol';
+import type { WebSocket } from 'ws';
+import type { SessionManager } from '../auth/session-manager.js';
+import type { ClusterRegistry } from '../cluster-link/cluster-registry.js';
+
+interface LiveClient {
+  readonly socket: WebSocket;
+  readonly tokenHash: string;
+}
+
+type EndReason = Extract<LiveMessage, { type: 'session-ended' }>['reason'];
+
+/**
+ * The browser tabs' live sockets (one per tab). It pushes the cluster registry to each tab as it
+ * changes, filtered by what that tab's user may see, and tells a tab when its session ended.
+ */
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly registry: () => ClusterRegistry,
+  ) {}
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(socket: WebSocket, tokenHash: string): void {
+    const client = { socket, tokenHash };
+    this.clients.add(client);
+    socket.on('close', () => this.clients.delete(client));
+    this.pushClusters(client);
+  }
+
+  /** Sends every tab its user's current cluster list. */
+  publishClusters(): void {
+    for (const client of this.clients) this.pushClusters(client);
+  }
+
+  /** Ends the tabs of one session (sign-out) or of every session whose store row is gone. */
+  endSession(tokenHash: string, reason: EndReason): void {
+    for (const client of this.clients) {
+      if (client.tokenHash === tokenHash) this.end(client, reason);
+    }
+  }
+
+  /** Ends the tabs whose sessions expired or were deleted (a user removed, a password reset). */
+  sweep(): void {
+    for (const client of this.clients) {
+      if (!this.sessions.principalByHash(client.tokenHash)) this.end(client, 'expired');
+    }
+  }
+
+  closeAll(): void {
+    for (const client of this.clients) client.socket.close(1001, 'console shutting down');
+    this.clients.clear();
+  }
+
+  private pushClusters(client: LiveClient): void {
+    const principal = this.sessions.principalByHash(client.tokenHash);
+    if (!principal) {
+      this.end(client, 'expired');
+      return;
+    }
+    send(client.socket, { type: 'clusters', clusters: this.registry().listFor(principal.user) });
+  }
+
+  private end(client: LiveClient, reason: EndReason): void {
+    send(client.socket, { type: 'session-ended', reason });
+    client.socket.close(liveCloseCodes.sessionEnded, `session ${reason}`);
+    this.clients.delete(client);
+  }
+}
+
+function send(socket: WebSocket, message: LiveMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}

@@ -1,0 +1,35 @@
+import { AuditStore } from './audit-store.js';
+import { ClustersStore } from './clusters-store.js';
+import type { SqliteDatabase } from './database.js';
+import { SessionsStore } from './sessions-store.js';
+import { UsersStore } from './users-store.js';
+
+export type { AuditRecord } from './audit-store.js';
+export type { ClusterRow, NodeRow } from './clusters-store.js';
+export {
+  databaseFileName,
+  openDatabase,
+  openMemoryDatabase,
+  type SqliteDatabase,
+} from './database.js';
+export type { SessionRow } from './sessions-store.js';
+export type { UserRow } from './users-store.js';
+
+/** The console's store: one SQLite database, one object per table group. */
+export class ConsoleStore {
+  readonly users: UsersStore;
+  readonly sessions: SessionsStore;
+  readonly clusters: ClustersStore;
+  readonly audit: AuditStore;
+
+  constructor(readonly db: SqliteDatabase) {
+    this.users = new UsersStore(db);
+    this.sessions = new SessionsStore(db);
+    this.clusters = new ClustersStore(db);
+    this.audit = new AuditStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

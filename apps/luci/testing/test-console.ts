@@ -1,0 +1,141 @@
+import { csrfHeaderName, type SessionInfo } from '@quorate/protocol';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import type {
+  ClusterLink,
+  ClusterLinkFactory,
+  ClusterSnapshot,
+} from '../src/cluster-link/cluster-link.js';
+import { unavailableClusterLinks } from '../src/cluster-link/unavailable-links.js';
+import { ConsoleStore, openMemoryDatabase } from '../src/store/index.js';
+
+export const host = 'console.test';
+export const origin = `http://${host}`;
+export const adminPassword = 'first admin password';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A browser's view of the console: its cookie and CSRF token, sent the way the web app does. */
+export class TestBrowser {
+  cookie: string | undefined;
+  csrfToken: string | undefined;
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  async call(
+    method: Method,
+    url: string,
+    body?: unknown,
+    extra: InjectOptions = {},
+  ): Promise<LightMyRequestResponse> {
+    const headers: Record<string, string> = { host, origin };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.csrfToken) headers[csrfHeaderName] = this.csrfToken;
+    return this.app.inject({
+      method,
+      url,
+      ...(body === undefined ? {} : { payload: body as object }),
+      ...extra,
+      headers: { ...headers, ...(extra.headers ?? {}) },
+    });
+  }
+
+  /** Logs in; returns the response so tests can look at the cookie and the status. */
+  async login(user: string, password: string): Promise<LightMyRequestResponse> {
+    const response = await this.call('POST', '/api/session', { user, password });
+    if (response.statusCode === 200) {
+      const setCookie = [response.headers['set-cookie'] ?? []].flat()[0] ?? '';
+      this.cookie = setCookie.split(';')[0];
+      this.csrfToken = (response.json() as SessionInfo).csrfToken;
+    }
+    return response;
+  }
+}
+
+/** A cluster link in memory, for tests of the registry: it reports what it is given. */
+export function fakeClusterLinks(snapshot: ClusterSnapshot): ClusterLinkFactory {
+  const link = (): ClusterLink => ({
+    state: () => ({ state: 'connected', since: 0 }),
+    snapshot: () => snapshot,
+    subscribe: () => () => undefined,
+    request: () => Promise.reject(new Error('not in this test')),
+    close: () => undefined,
+  });
+  return { available: true, connect: async () => link(), reconnect: () => link() };
+}
+
+export interface TestConsole {
+  readonly app: FastifyInstance;
+  readonly store: ConsoleStore;
+  advance(ms: number): void;
+  browser(): TestBrowser;
+  /** Sets the admin password and returns a browser logged in as admin. */
+  asAdmin(): Promise<TestBrowser>;
+  /** Creates a user (as admin) with roles and returns a browser logged in as that user. */
+  asUser(name: string, roles?: Record<string, string[]>): Promise<TestBrowser>;
+  close(): Promise<void>;
+}
+
+export async function startTestConsole(
+  clusterLinks: ClusterLinkFactory = unavailableClusterLinks,
+): Promise<TestConsole> {
+  let now = Date.UTC(2026, 10, 27, 8, 0, 0);
+  const store = new ConsoleStore(openMemoryDatabase());
+  const app = await buildApp({
+    store,
+    clusterLinks,
+    webDir: null,
+    https: null,
+    now: () => now,
+    scryptCost: { N: 1024, r: 8, p: 1 },
+    liveSweepMs: 0,
+  });
+  let admin: TestBrowser | undefined;
+  const testConsole: TestConsole = {
+    app,
+    store,
+    advance: (ms) => {
+      now += ms;
+    },
+    browser: () => new TestBrowser(app),
+    asAdmin: async () => {
+      if (admin) return admin;
+      const browser = new TestBrowser(app);
+      await browser.call('POST', '/api/setup', { password: adminPassword });
+      const response = await browser.login('admin', adminPassword);
+      if (response.statusCode !== 200) throw new Error(`admin login: ${response.body}`);
+      admin = browser;
+      return browser;
+    },
+    asUser: async (name, roles = {}) => {
+      const adminBrowser = await testConsole.asAdmin();
+      const password = `${name} password 123`;
+      await adminBrowser.call('POST', '/api/users', { name, password });
+      if (Object.keys(roles).length > 0) {
+        const set = await adminBrowser.call('PUT', `/api/users/${encodeURIComponent(name)}/roles`, {
+          roles,
+        });
+        if (set.statusCode !== 200) throw new Error(`roles: ${set.body}`);
+      }
+      const browser = new TestBrowser(app);
+      const response = await browser.login(name, password);
+      if (response.statusCode !== 200) throw new Error(`${name} login: ${response.body}`);
+      return browser;
+    },
+    close: async () => {
+      await app.close();
+      store.close();
+    },
+  };
+  return testConsole;
+}
+
+/** Registers a cluster straight in the store, as the registry would after a successful add. */
+export function registerCluster(store: ConsoleStore, name: string): void {
+  store.clusters.add({
+    name,
+    addedBy: 'test',
+    now: 0,
+    nodes: [{ name: 'node1', address: '192.0.2.1', port: 11111, agentFingerprint: null }],
+  });
+}

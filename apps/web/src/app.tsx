@@ -1,0 +1,57 @@
+import { Route, Switch } from 'wouter';
+import { HomebasePage } from './clusters/homebase-page.js';
+import { LiveProvider } from './live/live-provider.js';
+import { LoginPage } from './session/login-page.js';
+import { SessionProvider, useSession } from './session/session.js';
+import { FirstStartPage } from './setup/first-start-page.js';
+import { AppShell } from './ui/app-shell.js';
+import { Notice } from './ui/notice.js';
+import { UsersPage } from './users/users-page.js';
+
+function Pages() {
+  const { state } = useSession();
+  switch (state.kind) {
+    case 'loading':
+      return (
+        <p className="muted" data-test="app-loading">
+          Loading…
+        </p>
+      );
+    case 'unreachable':
+      return (
+        <main>
+          <Notice tone="bad" testId="app-unreachable">
+            The console did not answer: {state.message}
+          </Notice>
+        </main>
+      );
+    case 'setup':
+      return <FirstStartPage />;
+    case 'signed-out':
+      return <LoginPage notice={state.notice} />;
+    case 'signed-in':
+      return (
+        <LiveProvider>
+          <AppShell>
+            <Switch>
+              <Route path="/" component={HomebasePage} />
+              <Route path="/users" component={UsersPage} />
+              <Route>
+                <Notice tone="bad" testId="not-found">
+                  No such page in the console.
+                </Notice>
+              </Route>
+            </Switch>
+          </AppShell>
+        </LiveProvider>
+      );
+  }
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Pages />
+    </SessionProvider>
+  );
+}

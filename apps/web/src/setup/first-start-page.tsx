@@ -1,0 +1,81 @@
+import { firstAdminName, passwordMinLength } from '@quorate/protocol';
+import { type FormEvent, useState } from 'react';
+import { callApi } from '../api/api-client.js';
+import { useSession } from '../session/session.js';
+import { Field } from '../ui/field.js';
+import { fieldError, formError } from '../ui/form-errors.js';
+import { Notice } from '../ui/notice.js';
+
+/** First start: the console has no user yet; whoever installed it sets the admin password. */
+export function FirstStartPage() {
+  const { setUp } = useSession();
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const mismatch = confirm !== '' && confirm !== password ? 'The two passwords differ.' : undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (mismatch) return;
+    setBusy(true);
+    try {
+      await callApi('POST', '/api/setup', { body: { password } });
+      setUp();
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  };
+
+  const general = formError(error, ['password']);
+  return (
+    <main>
+      <form className="center-panel" onSubmit={submit} data-test="setup-form">
+        <h1>Welcome to the Quorate console</h1>
+        <p>
+          This console has no users yet. Choose the password of the{' '}
+          <span className="mono">{firstAdminName}</span> account; there is no default password.
+        </p>
+        {general && (
+          <Notice tone="bad" testId="setup-error">
+            {general}
+          </Notice>
+        )}
+        <Field
+          label="Admin password"
+          testId="setup-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={passwordMinLength}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          help={`At least ${passwordMinLength} characters.`}
+          error={fieldError(error, 'password')}
+          autoFocus
+        />
+        <Field
+          label="Admin password again"
+          testId="setup-confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={mismatch}
+        />
+        <div className="actions">
+          <button
+            className="primary"
+            type="submit"
+            disabled={busy || !!mismatch}
+            data-test="setup-submit"
+          >
+            Set admin password
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

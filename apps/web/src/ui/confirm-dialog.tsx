@@ -1,0 +1,53 @@
+import { type ReactNode, useState } from 'react';
+import { Dialog } from './dialog.js';
+import { Notice } from './notice.js';
+
+/** Asks before a destructive action, naming its object; shows the console's refusal if any. */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  testId: string;
+  onCancel: () => void;
+  onConfirm: () => Promise<unknown>;
+  children: ReactNode;
+}) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onConfirm();
+      props.onCancel();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={props.title} open={props.open} onClose={props.onCancel} testId={props.testId}>
+      {props.children}
+      {error && (
+        <Notice tone="bad" testId={`${props.testId}-error`}>
+          {error}
+        </Notice>
+      )}
+      <div className="actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger primary"
+          disabled={busy}
+          onClick={() => void confirm()}
+          data-test={`${props.testId}-confirm`}
+        >
+          {props.confirmLabel}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

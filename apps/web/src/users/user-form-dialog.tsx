@@ -1,0 +1,85 @@
+import { passwordMinLength } from '@quorate/protocol';
+import { type FormEvent, useState } from 'react';
+import { callApi } from '../api/api-client.js';
+import { Dialog } from '../ui/dialog.js';
+import { Field } from '../ui/field.js';
+import { fieldError, formError } from '../ui/form-errors.js';
+import { Notice } from '../ui/notice.js';
+
+export function UserFormDialog(props: { open: boolean; onClose: () => void }) {
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [admin, setAdmin] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const close = () => {
+    setName('');
+    setPassword('');
+    setAdmin(false);
+    setError(null);
+    props.onClose();
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      await callApi('POST', '/api/users', { body: { name, password, admin } });
+      close();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const general = formError(error, ['name', 'password']);
+  return (
+    <Dialog title="Add user" open={props.open} onClose={close} testId="user-form-dialog">
+      <form onSubmit={submit}>
+        {general && (
+          <Notice tone="bad" testId="user-form-error">
+            {general}
+          </Notice>
+        )}
+        <Field
+          label="User name"
+          testId="user-form-name"
+          type="text"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fieldError(error, 'name')}
+        />
+        <Field
+          label="Password"
+          testId="user-form-password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={passwordMinLength}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          help={`At least ${passwordMinLength} characters.`}
+          error={fieldError(error, 'password')}
+        />
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={admin}
+            onChange={(e) => setAdmin(e.target.checked)}
+            data-test="user-form-admin"
+          />
+          Administrator (every role on every cluster, and user management)
+        </label>
+        <div className="actions">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy} data-test="user-form-submit">
+            Add user
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
