@@ -301,7 +301,9 @@ export class Executor {
     this.ops.delete(opId);
     job.inFlight = null;
     const step = job.steps[job.next++]!;
-    if (job.kind === 'probe') job.running ||= code !== 7;
+    // A probe's 7 (not running) and 5 (agent not installed here, so nothing of it can run, as
+    // Pacemaker reads it) say the resource is stopped; anything else may mean it runs.
+    if (job.kind === 'probe') job.running ||= code !== 7 && code !== 5;
     else if (job.kind === 'status') this.statusResult(job, step, code === 0, view);
     else if (code !== 0) job.ok = false;
     this.pump(job, view);

@@ -71,6 +71,8 @@ export class FenceRun {
   private inFlight: string | null = null;
   private powerCut = true;
   private seq = 0;
+  /** The tick the run began: op ids stay unique when a later run fences the same incarnation. */
+  private readonly startedAt: number;
   /** The method that succeeded, once done. */
   succeededWith: string | undefined;
 
@@ -82,6 +84,7 @@ export class FenceRun {
     now: number,
     private readonly sink: FenceSink,
   ) {
+    this.startedAt = now;
     this.waitUntil = now + timings.postFailDelayTicks;
   }
 
@@ -127,7 +130,7 @@ export class FenceRun {
       return;
     }
     this.phase = 'device';
-    const opId = `fence.${this.victim}.${this.incarnation}.${++this.seq}`;
+    const opId = `fence.${this.victim}.${this.incarnation}.${this.startedAt}.${++this.seq}`;
     this.inFlight = opId;
     this.sink.op({ opId, victim: this.victim, method: method.name, ...dev });
   }
