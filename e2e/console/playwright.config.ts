@@ -25,7 +25,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // The JSON report lets .ci/run add the browser tests to its closing "N passed" line.
+  reporter: [['list'], ['json', { outputFile: join(repo, '.playwright-report.json') }]],
   timeout: 30_000,
   globalTeardown: './global-teardown.ts',
   use: {
