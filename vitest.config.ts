@@ -17,6 +17,8 @@ export default defineConfig({
       'e2e/src/**/*.test.ts',
     ],
     testTimeout: 30_000,
+    // Removes what a test process killed midway left on the test hosts (e2e/README.md).
+    globalSetup: ['e2e/src/global-setup.ts'],
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },

@@ -100,13 +100,27 @@ function isYoung(folder: string): boolean {
   return Date.now() - statSync(folder).mtimeMs < manifestGraceMs;
 }
 
-/** Sweeps every run whose owning process is gone (a test process that crashed or was killed). */
-export async function sweepStaleRuns(): Promise<SweepReport[]> {
-  const reports: SweepReport[] = [];
+/**
+ * Sweeps every run whose owning process is gone (a test process that crashed or was killed).
+ * One run that cannot be swept (another process sweeping it at the same moment, a mount still
+ * busy) does not keep the others: its error is reported in its place.
+ */
+export async function sweepStaleRuns(): Promise<Array<SweepReport | StaleRunError>> {
+  const reports: Array<SweepReport | StaleRunError> = [];
   for (const runId of listRunIds()) {
     const manifest = readManifest(runId);
     if (manifest ? isRunning(manifest.owner) : isYoung(runPaths(runId).root)) continue;
-    reports.push(await sweep(runId));
+    try {
+      reports.push(await sweep(runId));
+    } catch (error) {
+      reports.push({ runId, error: (error as Error).message });
+    }
   }
   return reports;
+}
+
+/** A dead run that `sweepStaleRuns` could not sweep, and why. */
+export interface StaleRunError {
+  runId: string;
+  error: string;
 }

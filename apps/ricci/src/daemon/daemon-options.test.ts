@@ -24,6 +24,8 @@ describe('ricci options', () => {
       configDir: '/etc/cluster',
       logLevel: 'info',
       tickMs: 50,
+      snapshotEntries: 1000,
+      rejoin: false,
     });
     const fromEnv = run([], { QUORATE_STATE_DIR: '/s', QUORATE_CONFIG_DIR: '/c' });
     expect([fromEnv.stateDir, fromEnv.configDir]).toEqual(['/s', '/c']);
@@ -62,7 +64,17 @@ describe('ricci options', () => {
     expect(() => run(['--config', bad])).toThrowError(
       'config file /peers/0: needs a name and a list of addresses',
     );
+    expect(() => run(['--snapshot-entries', '0'])).toThrowError(
+      '--snapshot-entries: 0 must be at least 1',
+    );
     expect(() => run(['--bogus'])).toThrowError(OptionsError);
+  });
+
+  it('takes --rejoin and --snapshot-entries', () => {
+    expect(run(['--rejoin', '--snapshot-entries', '5'])).toMatchObject({
+      rejoin: true,
+      snapshotEntries: 5,
+    });
   });
 
   it('recognises --version and --help', () => {

@@ -7,6 +7,7 @@ import { isLogLevel } from './json-log.js';
 export const DEFAULT_PORT = 11111;
 export const DEFAULT_CONFIG_DIR = '/etc/cluster';
 export const DEFAULT_TICK_MS = 50;
+export const DEFAULT_SNAPSHOT_ENTRIES = 1000;
 
 /** Everything the agent is started with (`ricci --help` lists the options). */
 export interface DaemonOptions {
@@ -19,6 +20,10 @@ export interface DaemonOptions {
   readonly configDir: string;
   readonly logLevel: LogLevel;
   readonly tickMs: number;
+  /** Compact the log into a snapshot once this many applied entries follow the last one. */
+  readonly snapshotEntries: number;
+  /** Wipe the node's consensus state (never its TLS material) and catch up from the cluster. */
+  readonly rejoin: boolean;
 }
 
 export const USAGE = `usage: ricci --node NAME [options]
@@ -30,9 +35,14 @@ export const USAGE = `usage: ricci --node NAME [options]
   --config-dir DIR        cluster.conf directory (default $QUORATE_CONFIG_DIR, else ${DEFAULT_CONFIG_DIR})
   --log-level LEVEL       debug, info, warn or error (default info)
   --tick-ms N             consensus tick length in milliseconds (default ${DEFAULT_TICK_MS})
+  --snapshot-entries N    compact the log after N applied entries (default ${DEFAULT_SNAPSHOT_ENTRIES})
+  --rejoin                wipe this node's consensus state (not its TLS material) and catch
+                          up from the cluster; only while the others are quorate without it
   --config FILE           a JSON file with any of: nodeName, listenHost, port, peers
-                          ([{name, addresses}]), stateDir, configDir, logLevel, tickMs;
-                          options on the command line win
+                          ([{name, addresses}]), stateDir, configDir, logLevel, tickMs,
+                          snapshotEntries; options on the command line win
+SIGTERM leaves the cluster cleanly; SIGHUP proposes the config directory's cluster.conf when
+its config_version is newer than the committed one (on the leader, as cman_tool version -r).
   --version               print the version and exit
 `;
 
@@ -72,10 +82,17 @@ export function parseDaemonArgs(
     logLevel,
     tickMs:
       integer('--tick-ms', values['tick-ms']) ?? integer('tickMs', file.tickMs) ?? DEFAULT_TICK_MS,
+    snapshotEntries:
+      integer('--snapshot-entries', values['snapshot-entries']) ??
+      integer('snapshotEntries', file.snapshotEntries) ??
+      DEFAULT_SNAPSHOT_ENTRIES,
+    rejoin: values.rejoin ?? false,
   };
   if (options.port < 1 || options.port > 65535)
     throw new OptionsError(`--port: ${port} is not a TCP port`);
   if (options.tickMs < 1) throw new OptionsError(`--tick-ms: ${options.tickMs} must be at least 1`);
+  if (options.snapshotEntries < 1)
+    throw new OptionsError(`--snapshot-entries: ${options.snapshotEntries} must be at least 1`);
   return { kind: 'run', options };
 }
 
@@ -92,6 +109,8 @@ function parseCliArgs(args: readonly string[]) {
         'config-dir': { type: 'string' },
         'log-level': { type: 'string' },
         'tick-ms': { type: 'string' },
+        'snapshot-entries': { type: 'string' },
+        rejoin: { type: 'boolean' },
         config: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean' },

@@ -1,4 +1,12 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -70,15 +78,25 @@ function optionsFor(index: number): DaemonOptions {
       i === index ? [] : [{ name: peer, addresses: [`127.0.0.1:${ports[i]}`] }],
     ),
     stateDir: join(root, name),
-    configDir: join(root, 'no-cluster-conf'),
+    configDir: join(root, `${name}-etc`),
     logLevel: 'debug',
     tickMs: 20,
+    snapshotEntries: 1000,
+    rejoin: false,
   };
 }
 
-async function start(index: number) {
+/** A runnable cluster.conf of the three nodes at `version`. */
+function threeNodeConf(version: number): string {
+  const nodes = NAMES.map(
+    (name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>\n`,
+  ).join('');
+  return `<?xml version="1.0"?>\n<cluster name="test" config_version="${version}">\n  <clusternodes>\n${nodes}  </clusternodes>\n</cluster>\n`;
+}
+
+async function start(index: number, overrides: Partial<DaemonOptions> = {}) {
   const recorded = recorder();
-  const daemon = await startDaemon(optionsFor(index), recorded.log);
+  const daemon = await startDaemon({ ...optionsFor(index), ...overrides }, recorded.log);
   running.push(daemon);
   return { daemon, ...recorded };
 }
@@ -92,11 +110,74 @@ async function leaderOf(agent: Awaited<ReturnType<typeof start>>): Promise<strin
 
 describe('ricci daemon', () => {
   it('three agents elect one leader, which every agent follows', async () => {
-    const agents = await Promise.all([0, 1, 2].map(start));
+    const agents = await Promise.all([0, 1, 2].map((i) => start(i)));
     const leaders = await Promise.all(agents.map(leaderOf));
     expect(new Set(leaders).size).toBe(1);
     const status = agents.map((agent) => agent.daemon.host.status());
     expect(status.filter((s) => s.role === 'leader')).toHaveLength(1);
+  });
+
+  it('writes each committed cluster.conf on every node, keeping the previous one as a backup', async () => {
+    for (const name of NAMES) {
+      mkdirSync(join(root, `${name}-etc`), { recursive: true });
+      writeFileSync(join(root, `${name}-etc`, 'cluster.conf'), threeNodeConf(1));
+    }
+    const agents = await Promise.all([0, 1, 2].map((i) => start(i)));
+    const leader = (await leaderOf(agents[0]!)).split('@')[0];
+    const index = NAMES.indexOf(leader as string);
+    // Formation: the first leader commits the file the nodes offer; it is already in place.
+    for (const agent of agents) {
+      const formed = await agent.until((l) => l.event === 'config-applied');
+      expect(formed.fields).toMatchObject({ version: 1, written: false });
+    }
+    const leaderDir = join(root, `${leader}-etc`);
+    // A follower cannot propose: the refusal names the leader.
+    const follower = agents[(index + 1) % 3]!;
+    writeFileSync(join(root, `${NAMES[(index + 1) % 3]}-etc`, 'cluster.conf'), threeNodeConf(2));
+    follower.daemon.reloadConfig();
+    const refused = await follower.until((l) => l.event === 'config-reload-refused');
+    expect(refused.fields).toMatchObject({ rule: 'not-leader', version: 2 });
+    // The administrator edits the leader's file and sends SIGHUP (cman_tool version -r).
+    writeFileSync(join(leaderDir, 'cluster.conf'), threeNodeConf(2));
+    agents[index]!.daemon.reloadConfig();
+    const applied = await Promise.all(
+      agents.map((agent) =>
+        agent.until((l) => l.event === 'config-applied' && l.fields.version === 2),
+      ),
+    );
+    for (const agent of agents) expect(agent.daemon.host.status().configVersion).toBe(2);
+    for (const name of NAMES) {
+      const file = join(root, `${name}-etc`, 'cluster.conf');
+      expect(readFileSync(file, 'utf8')).toBe(threeNodeConf(2));
+    }
+    // Files that already held version 2 are left alone; the other keeps version 1 as a backup.
+    const other = (index + 2) % 3;
+    const otherDir = join(root, `${NAMES[other]}-etc`);
+    expect(applied.map((line) => line.fields.backup)).toEqual(
+      [0, 1, 2].map((i) => (i === other ? join(otherDir, 'cluster.conf.bak.1') : null)),
+    );
+    expect(readFileSync(join(otherDir, 'cluster.conf.bak.1'), 'utf8')).toBe(threeNodeConf(1));
+    expect(existsSync(join(leaderDir, 'cluster.conf.bak.1'))).toBe(false);
+  });
+
+  it('leaves cleanly when stopped (SIGTERM): the others report it as left, not lost', async () => {
+    const agents = await Promise.all([0, 1, 2].map((i) => start(i)));
+    const leader = (await leaderOf(agents[0]!)).split('@')[0] as string;
+    const leaving = NAMES.findIndex((name) => name !== leader);
+    const stayed = agents.filter((_, i) => i !== leaving);
+    await agents[leaving]!.daemon.stop();
+    running.splice(running.indexOf(agents[leaving]!.daemon), 1);
+    const name = NAMES[leaving] as string;
+    for (const agent of stayed) {
+      const change = await agent.until(
+        (l) =>
+          l.event === 'membership-changed' &&
+          (l.fields.left as string[] | undefined)?.includes(name) === true,
+      );
+      expect(change.fields.lost).toContain(name);
+    }
+    // The leader was not disturbed.
+    expect(stayed.some((agent) => agent.daemon.host.status().role === 'leader')).toBe(true);
   });
 
   it('refuses a second agent on the same state directory', async () => {

@@ -1,8 +1,17 @@
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { ClusterNode } from '@quorate/core';
+import { basename, join } from 'node:path';
+import { ClusterNode, parseClusterConf } from '@quorate/core';
+import { CLUSTER_CONF_FILE, writeClusterConf } from '../storage/cluster-conf-file.js';
 import { DurableLog } from '../storage/durable-log.js';
-import { ensurePrivateDir, lockStateDir, type StateDirLock } from '../storage/state-dir.js';
+import { wipeForRejoin } from '../storage/rejoin.js';
+import {
+  ensurePrivateDir,
+  LOCK_FILE,
+  lockStateDir,
+  type StateDirLock,
+} from '../storage/state-dir.js';
 import { CorruptStateError, StateDirLockedError } from '../storage/storage-errors.js';
 import { readNodeTls, tlsDirIn } from '../tls/tls-files.js';
 import { PeerTransport } from '../transport/peer-transport.js';
@@ -10,19 +19,22 @@ import { type DaemonOptions, OptionsError, parseDaemonArgs, USAGE } from './daem
 import { type JsonLog, jsonLog } from './json-log.js';
 import { NodeHost } from './node-host.js';
 import { TickClock } from './tick-clock.js';
-import { clusterView } from './voting-config.js';
+import { type ClusterView, clusterView } from './voting-config.js';
 
 export const RICCI_VERSION = '0.1.0';
+/** How long SIGTERM waits for the leave notices to reach the peers before it closes the links. */
+const LEAVE_FLUSH_MS = 1000;
 
 export interface DaemonIo {
   stdout(text: string): void;
   stderr(text: string): void;
 }
 
-/** A running agent; `stop()` is what SIGTERM does. */
+/** A running agent; `stop()` is what SIGTERM does, `reloadConfig()` what SIGHUP does. */
 export interface RunningDaemon {
   readonly port: number;
   readonly host: NodeHost;
+  reloadConfig(): void;
   stop(): Promise<void>;
 }
 
@@ -71,10 +83,13 @@ export async function runRicci(
     log('error', 'start-failed', { detail: (error as Error).message });
     return 1;
   }
+  const reload = () => daemon.reloadConfig();
+  process.on('SIGHUP', reload);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  process.off('SIGHUP', reload);
   log('info', 'leaving', { signal });
   await daemon.stop();
   log('info', 'stopped', {});
@@ -87,6 +102,14 @@ export async function startDaemon(options: DaemonOptions, log: JsonLog): Promise
   const lock = lockStateDir(options.stateDir);
   let storage: DurableLog | null = null;
   try {
+    if (options.rejoin) {
+      const wipe = wipeForRejoin(options.stateDir, [LOCK_FILE, basename(tlsDirIn('.'))]);
+      log('warn', 'rejoin-wiped', {
+        removed: wipe.removed,
+        term: wipe.kept?.term ?? 0,
+        incarnation: wipe.kept?.incarnation ?? 0,
+      });
+    }
     storage = DurableLog.open(options.stateDir);
     if (storage.truncatedTailBytes > 0) {
       log('warn', 'log-tail-truncated', { bytes: storage.truncatedTailBytes, file: storage.path });
@@ -117,20 +140,21 @@ async function startNode(
     tickMs: options.tickMs,
     random: { nextInt: (bound) => randomInt(bound) },
     ...(restored ? { restored } : {}),
+    ...(view.clusterConf !== null ? { clusterConf: view.clusterConf } : {}),
   });
   let host: NodeHost | null = null;
-  const transport = new PeerTransport({
-    self: options.nodeName,
-    listenHost: options.listenHost,
-    listenPort: options.port,
-    tls: readNodeTls(tlsDirIn(options.stateDir), options.nodeName),
-    peers: view.peers,
-    isMember: (name) => voters.has(name),
-    onMessage: (message) => host?.receive(message),
-    log: (level, event, fields) => log(level, event, fields),
+  const clock = new TickClock(options.tickMs, (count, missed) => host?.tick(count, missed));
+  const transport = peerTransport(options, view, log, clock, () => host);
+  host = new NodeHost({
+    node,
+    storage,
+    sink: transport,
+    log,
+    writeConfig: (text) => writeClusterConf(options.configDir, text),
+    snapshotEntries: options.snapshotEntries,
+    tickMs: options.tickMs,
+    tokenMs: view.config.tokenMs,
   });
-  host = new NodeHost(node, storage, transport, log);
-  const clock = new TickClock(options.tickMs, (count) => host?.tick(count));
   // The new incarnation is durable before any peer can hear of it.
   host.drain();
   const port = await transport.start();
@@ -144,15 +168,88 @@ async function startNode(
     incarnation: node.status().incarnation,
   });
   const running = host;
+  /**
+   * Every input other than a peer message goes through here: the ticks the clock let pass
+   * come first, and since the input may end a quiet spell, the clock wakes tick by tick again.
+   */
+  const input = (step: () => void) => {
+    clock.catchUp();
+    step();
+    clock.sleepUntil(0);
+  };
   return {
     port,
     host: running,
+    reloadConfig: () => input(() => reloadConfig(options.configDir, running, log)),
     stop: async () => {
+      input(() => running.leave());
       clock.stop();
-      running.stop();
-      await transport.close();
+      await transport.close(LEAVE_FLUSH_MS);
       storage.close();
       lock.release();
     },
   };
+}
+
+/** The peer transport, handing each message to the host after the ticks due before it. */
+function peerTransport(
+  options: DaemonOptions,
+  view: ClusterView,
+  log: JsonLog,
+  clock: TickClock,
+  host: () => NodeHost | null,
+): PeerTransport {
+  const startupVoters = new Set(view.config.voters.map((voter) => voter.id));
+  return new PeerTransport({
+    self: options.nodeName,
+    listenHost: options.listenHost,
+    listenPort: options.port,
+    tls: readNodeTls(tlsDirIn(options.stateDir), options.nodeName),
+    peers: view.peers,
+    // The committed configuration decides once there is one (a deleted node is refused).
+    isMember: (name) => host()?.status().voters.includes(name) ?? startupVoters.has(name),
+    onMessage: (message) => {
+      const running = host();
+      if (!running) return;
+      // Ticks the clock let pass unattended come first, so the core sees time in order.
+      clock.catchUp();
+      running.receive(message);
+      clock.sleepUntil(running.quietUntilTick(message));
+    },
+    log: (level, event, fields) => log(level, event, fields),
+  });
+}
+
+/**
+ * SIGHUP: proposes the config directory's cluster.conf when its config_version is newer than
+ * the one this node applied, as `cman_tool version -r` did after an edit. Only the leader can
+ * propose; the others log the refusal, which names the leader.
+ */
+function reloadConfig(configDir: string, host: NodeHost, log: JsonLog): void {
+  const path = join(configDir, CLUSTER_CONF_FILE);
+  let text: string;
+  let version: number;
+  try {
+    text = readFileSync(path, 'utf8');
+    version = parseClusterConf(text).configVersion ?? 0;
+  } catch (error) {
+    log('warn', 'config-reload-refused', { path, detail: (error as Error).message });
+    return;
+  }
+  const applied = host.status().configVersion;
+  if (version <= applied) {
+    log('info', 'config-reload-unchanged', { path, version, applied });
+    return;
+  }
+  const result = host.proposeConfig(text);
+  if (result.accepted) {
+    log('info', 'config-proposed', { path, version, index: result.index });
+  } else {
+    log('warn', 'config-reload-refused', {
+      path,
+      version,
+      rule: result.rule,
+      detail: result.message,
+    });
+  }
 }

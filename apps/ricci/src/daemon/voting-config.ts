@@ -5,6 +5,7 @@ import {
   DEFAULT_TOKEN_MS,
   parseClusterConf,
   type VotingConfig,
+  votingConfigOf,
 } from '@quorate/core';
 import type { PeerAddress } from '../transport/transport-types.js';
 
@@ -14,11 +15,13 @@ export interface ClusterView {
   readonly peers: readonly PeerAddress[];
   /** Where the view came from, for the startup log line. */
   readonly source: string;
+  /** The cluster.conf text the node starts with, or null when it has none. */
+  readonly clusterConf: string | null;
 }
 
 /**
- * With a cluster.conf in the config directory, its nodes, votes, `expected_votes` and totem
- * token decide; explicit peer addresses override how each node is reached. Without one, the
+ * With a cluster.conf in the config directory, its nodes, votes, `expected_votes`, totem
+ * token and `wait_for_all` (or `two_node`) decide, read by the core's own rule; explicit peer addresses override how each node is reached. Without one, the
  * peers given on the command line are the cluster, one vote each.
  */
 export function clusterView(
@@ -36,21 +39,16 @@ export function clusterView(
       config: { voters, expectedVotes: 0, tokenMs: DEFAULT_TOKEN_MS },
       peers,
       source: 'peer list',
+      clusterConf: null,
     };
   }
-  const conf = parseClusterConf(readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  const conf = parseClusterConf(text);
   return {
-    config: votingConfigOf(conf),
+    config: votingConfigOf(text),
     peers: peersOf(conf, self, port, explicitPeers),
     source: path,
-  };
-}
-
-export function votingConfigOf(conf: ClusterConf): VotingConfig {
-  return {
-    voters: conf.nodes.map((node) => ({ id: node.name, votes: node.votes })),
-    expectedVotes: conf.cman?.expectedVotes ?? 0,
-    tokenMs: conf.totem?.tokenMs ?? DEFAULT_TOKEN_MS,
+    clusterConf: text,
   };
 }
 

@@ -10,7 +10,7 @@ import {
 import { dirname, join } from 'node:path';
 import type { HardState, LogEntry, PersistRecord, Snapshot } from '@quorate/core';
 import { persistRecordSchema } from '@quorate/protocol';
-import { LogImage, type SnapshotToStore, type StoredRecord } from './log-image.js';
+import { LogImage, type StoredRecord } from './log-image.js';
 import { encodeFrame, scanFrames } from './record-frame.js';
 import { fsyncDir } from './state-dir.js';
 import { CorruptStateError } from './storage-errors.js';
@@ -83,13 +83,10 @@ export class DurableLog {
   }
 
   /**
-   * Writes and fsyncs `snapshot` (when given) and then `records`, as `ready()` orders them;
-   * when it returns they survive a crash or power loss.
+   * Writes and fsyncs `records` in the order `ready()` gives them (a snapshot first); when it
+   * returns they survive a crash or power loss.
    */
-  append(persist: readonly PersistRecord[], snapshot: SnapshotToStore | null = null): void {
-    const records: StoredRecord[] = snapshot
-      ? [{ kind: 'snapshot', ...snapshot }, ...persist]
-      : [...persist];
+  append(records: readonly PersistRecord[]): void {
     if (records.length === 0) return;
     const frames = records.flatMap(splitRecord).map(encodeRecord);
     writeFully(this.fd, Buffer.concat(frames));

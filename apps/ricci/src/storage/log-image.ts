@@ -1,16 +1,11 @@
 import type { HardState, LogEntry, PersistRecord, Snapshot } from '@quorate/core';
 
 /**
- * A snapshot to store in place of the old one, dropping the stored entries it covers (all of
- * them when `retainLog` is false: the leader's snapshot does not match this log).
+ * One record of the write-ahead log: what the core asks to persist — a hard state, entries, or
+ * a snapshot that replaces the old one and drops the entries it covers (all of them when
+ * `retainLog` is false: the leader's snapshot does not match this log).
  */
-export interface SnapshotToStore {
-  readonly snapshot: Snapshot;
-  readonly retainLog: boolean;
-}
-
-/** One record of the write-ahead log: what the core asks to persist, or a snapshot. */
-export type StoredRecord = PersistRecord | ({ readonly kind: 'snapshot' } & SnapshotToStore);
+export type StoredRecord = PersistRecord;
 
 /**
  * The consensus state the write-ahead log describes, rebuilt by applying its records in

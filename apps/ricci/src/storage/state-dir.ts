@@ -52,7 +52,7 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-const LOCK_FILE = 'agent.lock';
+export const LOCK_FILE = 'agent.lock';
 
 interface LockHolder {
   readonly pid: number;

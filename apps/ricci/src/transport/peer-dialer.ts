@@ -91,6 +91,28 @@ export class PeerDialer {
     this.ws?.terminate();
   }
 
+  /**
+   * Stops after what was sent has gone out: a WebSocket close handshake follows the frames
+   * queued before it, so its end means the peer has them. Bounded by `timeoutMs`, after which
+   * the link is cut as `stop()` does.
+   */
+  async stopGracefully(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const ws = this.ws;
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        ws.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        ws.close(1001, 'leaving');
+      });
+    }
+    ws?.terminate();
+  }
+
   private dial(): void {
     if (this.stopped) return;
     const addresses = this.options.peer.addresses;

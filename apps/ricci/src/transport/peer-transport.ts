@@ -59,8 +59,14 @@ export class PeerTransport {
     this.server.dropNonMembers();
   }
 
-  async close(): Promise<void> {
-    for (const dialer of this.dialers.values()) dialer.stop();
+  /**
+   * Closes every link and the listener. With `flushMs` the outbound links first deliver what
+   * was sent on them (a leave notice), waiting at most that long.
+   */
+  async close(flushMs = 0): Promise<void> {
+    const dialers = [...this.dialers.values()];
+    if (flushMs > 0) await Promise.all(dialers.map((dialer) => dialer.stopGracefully(flushMs)));
+    else for (const dialer of dialers) dialer.stop();
     await this.server.close();
   }
 }
