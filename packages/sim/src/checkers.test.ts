@@ -1,6 +1,7 @@
 import type { LogEntry, PeerMessage, VotingConfig } from '@quorate/core';
 import { describe, expect, it } from 'vitest';
 import { SafetyChecker } from './checkers.js';
+import { clusterConfText } from './conf-text.js';
 import { SimDisk } from './disk.js';
 
 const config: VotingConfig = {
@@ -129,5 +130,52 @@ describe('SafetyChecker', () => {
     c.events('n1', lead('n1', 1), new SimDisk());
     c.events('n2', lead('n2', 2), new SimDisk());
     expect(c.violations).toEqual(['n2 (term 2) and n1 (term 1) both lead as quorate at once']);
+  });
+
+  // Seeds 11432, 12115 and 12859 (issue 4): a leader whose joint entry commits appends the
+  // closing entry and commits what precedes it by the new configuration alone; when it then
+  // announces that commit its log may already hold the next change.
+  it('judges an announced commit by every rule the leader had since the committed index', () => {
+    const voting = (votes: number[]): VotingConfig => ({
+      ...config,
+      voters: votes.map((v, i) => ({ id: `n${i + 1}`, votes: v })),
+    });
+    const conf = (index: number, version: number, votes: number[]): LogEntry => ({
+      index,
+      term: 2,
+      kind: 'config',
+      data: clusterConfText(voting(votes), version),
+    });
+    const withN4 = [1, 1, 1, 3];
+    const disk = new SimDisk();
+    disk.write([
+      { kind: 'hard-state', state: { term: 2, vote: 'n1', commit: 1, incarnation: 1 } },
+      { kind: 'entries', entries: [entry(1, 1, 'a')] },
+    ]);
+    const announce = (acks: Record<string, number>): string[] => {
+      const c = checker();
+      c.events('n1', [{ type: 'leader-changed', leader: 'n1', term: 2 }], disk);
+      for (const [from, matchIndex] of Object.entries(acks)) {
+        const ack = { from, to: 'n1', term: 2, incarnation: 1, success: true, echoTick: 0 };
+        c.delivered({ ...ack, type: 'append-response', matchIndex }, 0, false);
+      }
+      const request = { ...base, from: 'n1', to: 'n2', term: 2, commit: 3, sentTick: 0 };
+      c.sent({ ...request, type: 'append-request' }, disk);
+      return c.violations;
+    };
+    // 2: joint (n1-n3, then also n4 with 3 votes); 4 closes it; 5 opens a change back.
+    disk.write([
+      {
+        kind: 'entries',
+        entries: [conf(2, 2, withN4), entry(3, 2, 'b'), conf(4, 2, withN4), conf(5, 3, [1, 1, 1])],
+      },
+    ]);
+    // n1 and n4 hold 4 of the 6 votes of version 2, which alone decided once 4 was appended;
+    // they are a quorum of neither the rule up to index 3 nor the rule of the whole log.
+    expect(announce({ n2: 2, n4: 3 })).toEqual([]);
+    // n1 and n2 are a quorum of the old configuration only.
+    expect(announce({ n2: 3, n4: 2 })).toEqual([
+      'n1 committed index 3 in term 2 with 2 votes acknowledging it; quorum is 4 (and a quorum of the old configuration)',
+    ]);
   });
 });

@@ -328,9 +328,12 @@ export class SafetyChecker {
     }
     const holders = [leader];
     for (const [peer, match] of this.acks.get(key) ?? []) if (match >= commit) holders.push(peer);
-    // The leader decided by the rule of its log at that moment, which lies between the rule of
-    // the entries up to the committed index and the rule of all it stores: either will do.
-    const rules = [this.ruleOf(disk, commit), this.ruleOf(disk)];
+    // The leader decided by the rule of its log at that moment, when the log reached at least
+    // the committed index and at most all it stores now. Between the two there may be several
+    // config entries: once a joint entry commits the leader appends the closing one and decides
+    // by the new configuration alone, also for the entries before it, and by the time it
+    // announces that commit it may have appended the next change as well.
+    const rules = this.rulesSince(disk, commit);
     if (!rules.some((rule) => rule.reached(holders)) && !this.leadsAlone(leader, term)) {
       const rule = rules[0]!;
       const { votes, quorum } = rule.tally(holders);
@@ -338,6 +341,20 @@ export class SafetyChecker {
         `${leader} committed index ${commit} in term ${term} with ${votes} votes acknowledging it; quorum is ${quorum}${rule.joint ? ' (and a quorum of the old configuration)' : ''}${twoNodeNote(rule)}`,
       );
     }
+  }
+
+  /**
+   * Every voting rule the log on `disk` implied as it grew from index `from` to all it stores,
+   * the rule at `from` first: the rule changes only at a config entry.
+   */
+  private rulesSince(disk: SimDisk, from: number): VotingRule[] {
+    const rules = [this.ruleOf(disk)];
+    let newest = disk.storedConfigEntries().at(-1);
+    while (newest && newest.index > from) {
+      rules.push(this.ruleOf(disk, newest.index - 1));
+      newest = disk.storedConfigEntries(newest.index - 1).at(-1);
+    }
+    return rules.reverse();
   }
 
   /**
