@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controllerMessageSchema } from './controller-messages.js';
 import type { ErrorCode } from './error-codes.js';
 import { consensusMessageSchema, nodeNameSchema } from './peer-messages.js';
 
@@ -26,7 +27,12 @@ export const helloFrameSchema = z.strictObject({
 });
 
 export const consensusFrameSchema = z
-  .strictObject({ ...envelope, kind: z.literal('consensus'), message: consensusMessageSchema })
+  .strictObject({
+    ...envelope,
+    kind: z.literal('consensus'),
+    // The resource manager's controller messages travel on the same links (DESIGN.md §2).
+    message: z.union([consensusMessageSchema, controllerMessageSchema]),
+  })
   .refine((frame) => frame.message.from === frame.from && frame.message.to === frame.to, {
     path: ['message', 'from'],
     message: 'the message must travel between the same nodes as its envelope',

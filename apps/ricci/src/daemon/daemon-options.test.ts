@@ -26,6 +26,7 @@ describe('ricci options', () => {
       tickMs: 50,
       snapshotEntries: 1000,
       rejoin: false,
+      controlSocket: '/run/quorate/ricci.sock',
     });
     const fromEnv = run([], { QUORATE_STATE_DIR: '/s', QUORATE_CONFIG_DIR: '/c' });
     expect([fromEnv.stateDir, fromEnv.configDir]).toEqual(['/s', '/c']);

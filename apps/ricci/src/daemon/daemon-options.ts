@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { controlSocketPath } from '@quorate/protocol';
 import { stateDirFrom } from '../storage/state-dir.js';
 import type { LogLevel, PeerAddress } from '../transport/transport-types.js';
 import { isLogLevel } from './json-log.js';
@@ -24,6 +25,11 @@ export interface DaemonOptions {
   readonly snapshotEntries: number;
   /** Wipe the node's consensus state (never its TLS material) and catch up from the cluster. */
   readonly rejoin: boolean;
+  /**
+   * Where the control socket (clustat, clusvcadm, cman_tool, fence_ack_manual) listens:
+   * `$QUORATE_SOCKET`, else /run/quorate/ricci.sock. Absent: no control socket (in-process tests).
+   */
+  readonly controlSocket?: string;
 }
 
 export const USAGE = `usage: ricci --node NAME [options]
@@ -38,6 +44,8 @@ export const USAGE = `usage: ricci --node NAME [options]
   --snapshot-entries N    compact the log after N applied entries (default ${DEFAULT_SNAPSHOT_ENTRIES})
   --rejoin                wipe this node's consensus state (not its TLS material) and catch
                           up from the cluster; only while the others are quorate without it
+  --control-socket PATH   the control socket for the command line (default $QUORATE_SOCKET,
+                          else /run/quorate/ricci.sock)
   --config FILE           a JSON file with any of: nodeName, listenHost, port, peers
                           ([{name, addresses}]), stateDir, configDir, logLevel, tickMs,
                           snapshotEntries; options on the command line win
@@ -87,6 +95,7 @@ export function parseDaemonArgs(
       integer('snapshotEntries', file.snapshotEntries) ??
       DEFAULT_SNAPSHOT_ENTRIES,
     rejoin: values.rejoin ?? false,
+    controlSocket: values['control-socket'] ?? controlSocketPath(env),
   };
   if (options.port < 1 || options.port > 65535)
     throw new OptionsError(`--port: ${port} is not a TCP port`);
@@ -111,6 +120,7 @@ function parseCliArgs(args: readonly string[]) {
         'tick-ms': { type: 'string' },
         'snapshot-entries': { type: 'string' },
         rejoin: { type: 'boolean' },
+        'control-socket': { type: 'string' },
         config: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean' },

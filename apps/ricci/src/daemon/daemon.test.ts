@@ -7,6 +7,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,24 @@ async function start(index: number, overrides: Partial<DaemonOptions> = {}) {
   return { daemon, ...recorded };
 }
 
+/** One request on an agent's control socket, answered by one JSON line. */
+function control(path: string, request: object): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const end = text.indexOf('\n');
+      if (end < 0) return;
+      socket.destroy();
+      resolve(JSON.parse(text.slice(0, end)) as Record<string, unknown>);
+    });
+    socket.on('error', reject);
+    socket.write(`${JSON.stringify({ version: 1, id: 1, ...request })}\n`);
+  });
+}
+
 async function leaderOf(agent: Awaited<ReturnType<typeof start>>): Promise<string> {
   const line = await agent.until(
     (l) => l.event === 'leader-changed' && typeof l.fields.leader === 'string',
@@ -178,6 +197,69 @@ describe('ricci daemon', () => {
     }
     // The leader was not disturbed.
     expect(stayed.some((agent) => agent.daemon.host.status().role === 'leader')).toBe(true);
+  });
+
+  it('answers the control socket from the node: status, fence ack, config update, cman_tool', async () => {
+    for (const name of NAMES) {
+      mkdirSync(join(root, `${name}-etc`), { recursive: true });
+      writeFileSync(join(root, `${name}-etc`, 'cluster.conf'), threeNodeConf(1));
+    }
+    const sockets = NAMES.map((name) => join(root, `${name}.sock`));
+    const agents = await Promise.all(
+      [0, 1, 2].map((i) => start(i, { controlSocket: sockets[i] as string })),
+    );
+    // Earlier tests left their logs in the state directories: versions count from there.
+    const leaders = await Promise.all(agents.map(leaderOf));
+    expect(new Set(leaders).size).toBe(1);
+    const leader = NAMES.indexOf(leaders[0]?.split('@')[0] as string);
+    const status = await control(sockets[0]!, { type: 'status' });
+    const seen = status.status as {
+      cluster: { configVersion: number };
+      quorum: { quorate: boolean; quorum: number; expectedVotes: number };
+      members: { name: string; online: boolean; local: boolean }[];
+      resourceManager: { running: boolean };
+    };
+    expect(seen.quorum).toMatchObject({ quorate: true, quorum: 2, expectedVotes: 3 });
+    expect(seen.members.map((m) => [m.name, m.online, m.local])).toEqual([
+      ['node1', true, true],
+      ['node2', true, false],
+      ['node3', true, false],
+    ]);
+    expect(seen.resourceManager.running).toBe(true);
+    const action = (i: number, body: object) =>
+      control(sockets[i]!, { type: 'action', action: body });
+    // A live member cannot be acknowledged as fenced.
+    const ack = await action(0, { type: 'fence-ack', node: 'node2' });
+    expect(ack.result).toMatchObject({ type: 'fence-ack', ok: false });
+    // ccs_tool update at the leader commits on every node.
+    const before = seen.cluster.configVersion;
+    expect(before).toBeGreaterThanOrEqual(1);
+    const next = before + 1;
+    const update = await action(leader, { type: 'config-update', text: threeNodeConf(next) });
+    expect(update.result).toEqual({
+      type: 'config-update',
+      accepted: true,
+      previousVersion: before,
+      version: next,
+    });
+    await Promise.all(
+      agents.map((agent) =>
+        agent.until((l) => l.event === 'config-applied' && l.fields.version === next),
+      ),
+    );
+    const config = await control(sockets[1]!, { type: 'config' });
+    expect(config.config).toEqual({ version: next, text: threeNodeConf(next) });
+    const expected = await action(leader, {
+      type: 'node',
+      request: { kind: 'expected', votes: 3 },
+    });
+    expect(expected.result).toMatchObject({ type: 'node', ok: true });
+    const kill = await action(0, { type: 'node', request: { kind: 'kill', node: 'node3' } });
+    expect(kill.result).toEqual({
+      type: 'node',
+      ok: false,
+      message: 'cman_tool kill: not supported yet by this agent',
+    });
   });
 
   it('refuses a second agent on the same state directory', async () => {

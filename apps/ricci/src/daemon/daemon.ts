@@ -2,7 +2,9 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
-import { ClusterNode, parseClusterConf } from '@quorate/core';
+import { ClusterNode, parseClusterConf, ServiceController } from '@quorate/core';
+import { type ControlServer, serveControlSocket } from '../control/control-server.js';
+import { AgentOperationExecutor } from '../executor/agent-operation-executor.js';
 import { CLUSTER_CONF_FILE, writeClusterConf } from '../storage/cluster-conf-file.js';
 import { DurableLog } from '../storage/durable-log.js';
 import { wipeForRejoin } from '../storage/rejoin.js';
@@ -15,6 +17,7 @@ import {
 import { CorruptStateError, StateDirLockedError } from '../storage/storage-errors.js';
 import { readNodeTls, tlsDirIn } from '../tls/tls-files.js';
 import { PeerTransport } from '../transport/peer-transport.js';
+import { DaemonControl } from './daemon-control.js';
 import { type DaemonOptions, OptionsError, parseDaemonArgs, USAGE } from './daemon-options.js';
 import { type JsonLog, jsonLog } from './json-log.js';
 import { NodeHost } from './node-host.js';
@@ -34,6 +37,8 @@ export interface DaemonIo {
 export interface RunningDaemon {
   readonly port: number;
   readonly host: NodeHost;
+  /** The control socket's path, null when the agent serves none. */
+  readonly controlSocket: string | null;
   reloadConfig(): void;
   stop(): Promise<void>;
 }
@@ -71,8 +76,12 @@ export async function runRicci(
     process.exit(1);
   });
   let daemon: RunningDaemon;
+  let leaveRequested = () => {};
+  const leaveAsked = new Promise<string>((resolve) => {
+    leaveRequested = () => resolve('cman_tool leave');
+  });
   try {
-    daemon = await startDaemon(options, log);
+    daemon = await startDaemon(options, log, leaveRequested);
   } catch (error) {
     if (error instanceof CorruptStateError || error instanceof StateDirLockedError) {
       log('error', error instanceof CorruptStateError ? 'state-corrupt' : 'state-dir-locked', {
@@ -85,10 +94,13 @@ export async function runRicci(
   }
   const reload = () => daemon.reloadConfig();
   process.on('SIGHUP', reload);
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await Promise.race([
+    leaveAsked,
+    new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    }),
+  ]);
   process.off('SIGHUP', reload);
   log('info', 'leaving', { signal });
   await daemon.stop();
@@ -97,7 +109,12 @@ export async function runRicci(
 }
 
 /** Starts an agent from parsed options (the test-host tests start it through `bin/ricci`). */
-export async function startDaemon(options: DaemonOptions, log: JsonLog): Promise<RunningDaemon> {
+/** `onLeaveRequested`: `cman_tool leave` on the control socket asks the agent to stop. */
+export async function startDaemon(
+  options: DaemonOptions,
+  log: JsonLog,
+  onLeaveRequested: () => void = () => {},
+): Promise<RunningDaemon> {
   ensurePrivateDir(options.stateDir);
   const lock = lockStateDir(options.stateDir);
   let storage: DurableLog | null = null;
@@ -114,7 +131,7 @@ export async function startDaemon(options: DaemonOptions, log: JsonLog): Promise
     if (storage.truncatedTailBytes > 0) {
       log('warn', 'log-tail-truncated', { bytes: storage.truncatedTailBytes, file: storage.path });
     }
-    return await startNode(options, log, storage, lock);
+    return await startNode(options, log, storage, lock, onLeaveRequested);
   } catch (error) {
     storage?.close();
     lock.release();
@@ -127,6 +144,7 @@ async function startNode(
   log: JsonLog,
   storage: DurableLog,
   lock: StateDirLock,
+  onLeaveRequested: () => void,
 ): Promise<RunningDaemon> {
   const view = clusterView(options.nodeName, options.configDir, options.port, options.peers);
   const voters = new Set(view.config.voters.map((voter) => voter.id));
@@ -134,40 +152,21 @@ async function startNode(
     throw new Error(`${view.source}: node ${options.nodeName} is not one of the cluster's nodes`);
   }
   const restored = storage.restored();
-  const node = new ClusterNode({
+  const nodeOptions = {
     id: options.nodeName,
     config: view.config,
     tickMs: options.tickMs,
-    random: { nextInt: (bound) => randomInt(bound) },
+    random: { nextInt: (bound: number) => randomInt(bound) },
     ...(restored ? { restored } : {}),
-    ...(view.clusterConf !== null ? { clusterConf: view.clusterConf } : {}),
-  });
+  };
+  // With a cluster.conf the node runs the resource manager; from a peer list, consensus only.
+  const node =
+    view.clusterConf !== null
+      ? new ServiceController({ ...nodeOptions, clusterConf: view.clusterConf })
+      : new ClusterNode(nodeOptions);
   let host: NodeHost | null = null;
   const clock = new TickClock(options.tickMs, (count, missed) => host?.tick(count, missed));
   const transport = peerTransport(options, view, log, clock, () => host);
-  host = new NodeHost({
-    node,
-    storage,
-    sink: transport,
-    log,
-    writeConfig: (text) => writeClusterConf(options.configDir, text),
-    snapshotEntries: options.snapshotEntries,
-    tickMs: options.tickMs,
-    tokenMs: view.config.tokenMs,
-  });
-  // The new incarnation is durable before any peer can hear of it.
-  host.drain();
-  const port = await transport.start();
-  clock.start();
-  log('info', 'started', {
-    version: RICCI_VERSION,
-    port,
-    source: view.source,
-    voters: [...voters],
-    restoredTerm: restored?.hardState.term ?? 0,
-    incarnation: node.status().incarnation,
-  });
-  const running = host;
   /**
    * Every input other than a peer message goes through here: the ticks the clock let pass
    * come first, and since the input may end a quiet spell, the clock wakes tick by tick again.
@@ -177,11 +176,66 @@ async function startNode(
     step();
     clock.sleepUntil(0);
   };
+  const executor = new AgentOperationExecutor({
+    onInput: (result) => input(() => host?.receive(result)),
+    log,
+    node: options.nodeName,
+  });
+  let control: DaemonControl | null = null;
+  host = new NodeHost({
+    node,
+    storage,
+    sink: transport,
+    log,
+    writeConfig: (text) => writeClusterConf(options.configDir, text),
+    snapshotEntries: options.snapshotEntries,
+    tickMs: options.tickMs,
+    tokenMs: view.config.tokenMs,
+    executor,
+    onControllerEvent: (event) => control?.controllerEvent(event),
+    clusterConf: view.clusterConf,
+  });
+  const running = host;
+  control = new DaemonControl({
+    nodeName: options.nodeName,
+    agentVersion: RICCI_VERSION,
+    host: running,
+    input,
+    acknowledgeManualFence: (victim) => executor.acknowledgeManualFence(victim),
+    leave: onLeaveRequested,
+  });
+  // The new incarnation is durable before any peer can hear of it.
+  host.drain();
+  const port = await transport.start();
+  let controlServer: ControlServer | null;
+  try {
+    controlServer = await serveControl(options, control, log);
+  } catch (error) {
+    running.stop();
+    await executor.close();
+    await transport.close();
+    throw error;
+  }
+  clock.start();
+  log('info', 'started', {
+    version: RICCI_VERSION,
+    port,
+    source: view.source,
+    voters: [...voters],
+    restoredTerm: restored?.hardState.term ?? 0,
+    incarnation: running.status().incarnation,
+    resourceManager: view.clusterConf !== null,
+    controlSocket: controlServer?.path ?? null,
+  });
   return {
     port,
     host: running,
+    controlSocket: controlServer?.path ?? null,
     reloadConfig: () => input(() => reloadConfig(options.configDir, running, log)),
     stop: async () => {
+      await controlServer?.close();
+      // No agent result may reach the controller after it left.
+      await executor.close();
       input(() => running.leave());
       clock.stop();
       await transport.close(LEAVE_FLUSH_MS);
@@ -189,6 +243,20 @@ async function startNode(
       lock.release();
     },
   };
+}
+
+/** The control socket, when the options name one. */
+async function serveControl(
+  options: DaemonOptions,
+  provider: DaemonControl,
+  log: JsonLog,
+): Promise<ControlServer | null> {
+  if (options.controlSocket === undefined) return null;
+  return serveControlSocket({
+    path: options.controlSocket,
+    provider,
+    log: (level, event, fields) => log(level, event, fields),
+  });
 }
 
 /** The peer transport, handing each message to the host after the ticks due before it. */

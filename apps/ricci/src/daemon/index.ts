@@ -1,4 +1,5 @@
 export * from './daemon.js';
+export * from './daemon-control.js';
 export * from './daemon-options.js';
 export * from './json-log.js';
 export * from './node-host.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ClusterNode, type PeerMessage } from '@quorate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableLog } from '../storage/durable-log.js';
+import type { WireMessage } from '../transport/transport-types.js';
 import { NodeHost } from './node-host.js';
 
 let dir: string;
@@ -23,7 +24,7 @@ afterEach(() => {
 const voters = ['a', 'b', 'c'].map((id) => ({ id, votes: 1 }));
 
 function host(tokenMs: number, id = 'b') {
-  const sent: PeerMessage[] = [];
+  const sent: WireMessage[] = [];
   const node = new ClusterNode({
     id,
     config: { voters, expectedVotes: 0, tokenMs },

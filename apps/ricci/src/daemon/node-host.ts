@@ -1,25 +1,42 @@
 import {
-  type ClusterNode,
+  ClusterNode,
   type ConfigProposalResult,
+  type ControllerEvent,
+  type ControllerInput,
+  type ControllerReady,
+  type ForceExpectedResult,
   type NodeStatus,
   type ObserverEvent,
   type PeerMessage,
   type Ready,
+  ServiceController,
   type Timings,
   timingsFor,
   votingConfigOf,
 } from '@quorate/core';
+import type { ExecutorWork } from '../executor/agent-operation-executor.js';
 import type { ConfigFileWrite } from '../storage/cluster-conf-file.js';
 import type { DurableLog } from '../storage/durable-log.js';
+import type { WireMessage } from '../transport/transport-types.js';
 import type { JsonLog } from './json-log.js';
 
 /** Where the host sends the core's messages; the peer transport in the daemon. */
 export interface MessageSink {
-  send(message: PeerMessage): boolean;
+  send(message: WireMessage): boolean;
 }
 
 export interface NodeHostOptions {
-  readonly node: ClusterNode;
+  /**
+   * The core to drive: a `ServiceController` (a node with a cluster.conf: services, fencing), or
+   * a bare `ClusterNode` (a cluster formed from a peer list, consensus only).
+   */
+  readonly node: ClusterNode | ServiceController;
+  /** Runs each ready's agent and fence operations (the daemon's `AgentOperationExecutor`). */
+  readonly executor?: { run(work: ExecutorWork): void };
+  /** Told every controller event after it is logged (the control socket's request results). */
+  readonly onControllerEvent?: (event: ControllerEvent) => void;
+  /** The cluster.conf text the node starts with (the config directory's), if any. */
+  readonly clusterConf?: string | null;
   readonly storage: DurableLog;
   readonly sink: MessageSink;
   readonly log: JsonLog;
@@ -42,6 +59,8 @@ export class NodeHost {
   private drainScheduled = false;
   private stopped = false;
   private readonly node: ClusterNode;
+  private readonly controller: ServiceController | null;
+  private confText: string | null;
   /** The core's clocks in ticks, following the committed cluster.conf's `<totem token>`. */
   private timings: Timings;
   /** Ticks given to the core so far: its own count of time. */
@@ -50,8 +69,10 @@ export class NodeHost {
   private round: { sentTick: number; unanswered: Set<string> } | null = null;
 
   constructor(private readonly options: NodeHostOptions) {
-    this.node = options.node;
+    this.controller = options.node instanceof ServiceController ? options.node : null;
+    this.node = options.node instanceof ClusterNode ? options.node : options.node.node;
     this.timings = this.timingsOf(options.tokenMs);
+    this.confText = options.clusterConf ?? null;
   }
 
   status(): NodeStatus {
@@ -61,7 +82,8 @@ export class NodeHost {
   /** `missed`: ticks that came late (a stall, a suspended VM), for the log. */
   tick(count: number, missed = 0): void {
     if (this.stopped) return;
-    for (let i = 0; i < count; i++) this.node.tick();
+    const core = this.controller ?? this.node;
+    for (let i = 0; i < count; i++) core.tick();
     this.ticks += count;
     if (missed > 1) this.options.log('warn', 'clock-stall', { missedTicks: missed });
     // At once rather than in a later turn of the event loop: an idle agent's CPU goes on
@@ -69,10 +91,21 @@ export class NodeHost {
     this.drain(true);
   }
 
-  receive(message: PeerMessage): void {
+  /** A peer message, or (with a controller) a local input: an agent or fence result, a request. */
+  receive(input: WireMessage | ControllerInput): void {
     if (this.stopped) return;
-    this.node.step(message);
+    if (this.controller) this.controller.step(input);
+    else if (isControllerInput(input)) {
+      // A peer with a resource manager re-sends its probe every tick: debug, not a warning.
+      this.options.log('debug', 'controller-input-ignored', { type: input.type });
+      return;
+    } else this.node.step(input);
     this.scheduleDrain();
+  }
+
+  /** The controller this host drives, or null for a consensus-only node. */
+  serviceController(): ServiceController | null {
+    return this.controller;
   }
 
   /**
@@ -89,7 +122,17 @@ export class NodeHost {
    *
    * Anything else (a vote, a refusal, a missing answer) wakes the clock tick by tick.
    */
-  quietUntilTick(message: PeerMessage): number {
+  quietUntilTick(message: WireMessage): number {
+    const quiet = this.consensusQuietUntilTick(message);
+    // Services running here have status checks and timers of their own: a quiet spell ends
+    // after a heartbeat interval at the latest, so a check is never later than that.
+    if (quiet === 0 || !this.controller || this.controller.activeServices().length === 0) {
+      return quiet;
+    }
+    return Math.min(quiet, this.ticks + this.timings.heartbeatTicks);
+  }
+
+  private consensusQuietUntilTick(message: WireMessage): number {
     const { role, leader } = this.node.status();
     if (message.type === 'append-request' || message.type === 'install-snapshot') {
       if (role !== 'follower' || leader !== message.from) return 0;
@@ -102,6 +145,18 @@ export class NodeHost {
     if (leaderLeaseTicks <= heartbeatTicks) return 0;
     round.unanswered.delete(message.from);
     return round.unanswered.size === 0 ? round.sentTick + heartbeatTicks : 0;
+  }
+
+  /** The newest cluster.conf text this node applied, else the one it started with, or null. */
+  clusterConfText(): string | null {
+    return this.confText;
+  }
+
+  /** `cman_tool expected -e N`: the core's committed change (or forced one while inquorate). */
+  forceExpectedVotes(expectedVotes: number): ForceExpectedResult {
+    const result = this.node.forceExpectedVotes(expectedVotes);
+    this.scheduleDrain();
+    return result;
   }
 
   /** Proposes a whole cluster.conf (as `cman_tool version -r` propagates the local file). */
@@ -118,17 +173,23 @@ export class NodeHost {
   drain(afterTicks = false): void {
     // Each round may produce more work (a snapshot to store after a compaction).
     for (let round = 0; round < 16 && !this.stopped; round++) {
-      const ready = this.node.ready();
+      const ready = this.controller ? this.controller.ready() : bareReady(this.node.ready());
+      const consensus = ready.consensus;
       if (isEmpty(ready)) return;
-      this.options.storage.append(ready.persist);
-      for (const message of ready.messages) {
+      this.options.storage.append(consensus.persist);
+      for (const message of consensus.messages) {
         this.options.sink.send(message);
         if (afterTicks) this.noteHeartbeat(message);
       }
-      this.apply(ready);
-      this.node.advance(ready);
+      for (const message of ready.messages) this.options.sink.send(message);
+      this.apply(consensus);
+      // Started before `advance`: the controller hands out each operation once.
+      if (ready.agentOps.length + ready.fenceOps.length > 0) this.options.executor?.run(ready);
+      for (const event of ready.events) this.publishControllerEvent(event);
+      if (this.controller) this.controller.advance(ready);
+      else this.node.advance(consensus);
       // Only newly applied entries bring the next snapshot closer.
-      if (ready.committed.length > 0) this.maybeCompact();
+      if (consensus.committed.length > 0) this.maybeCompact();
     }
   }
 
@@ -160,6 +221,7 @@ export class NodeHost {
     for (const { version, index, text } of ready.configWrites) {
       const { path, written, backup } = this.options.writeConfig(text);
       this.options.log('info', 'config-applied', { version, index, path, written, backup });
+      this.confText = text;
       this.timings = this.timingsOf(votingConfigOf(text).tokenMs);
     }
     for (const event of ready.events) this.publish(event);
@@ -184,8 +246,8 @@ export class NodeHost {
   private maybeCompact(): void {
     const { commit, snapshotIndex } = this.node.status();
     if (commit - snapshotIndex < this.options.snapshotEntries) return;
-    // The host keeps no state machine of its own yet: the snapshot's config is the state.
-    if (this.node.compact('')) {
+    // The controller's replicated service state goes into the snapshot; a bare node has none.
+    if (this.node.compact(this.controller?.appState() ?? '')) {
       this.options.log('debug', 'log-compacted', { index: this.node.status().snapshotIndex });
     }
   }
@@ -199,6 +261,16 @@ export class NodeHost {
     });
   }
 
+  private publishControllerEvent(event: ControllerEvent): void {
+    const { type, ...fields } = event;
+    const level =
+      type === 'fence-failed' || type === 'command-error' || type === 'emergency-stop'
+        ? 'warn'
+        : 'info';
+    this.options.log(level, type, fields);
+    this.options.onControllerEvent?.(event);
+  }
+
   private publish(event: ObserverEvent): void {
     if (event.type === 'entry-committed') {
       const { index, term, kind } = event.entry;
@@ -210,13 +282,34 @@ export class NodeHost {
   }
 }
 
-function isEmpty(ready: Ready): boolean {
+/** A bare node's ready in the controller's shape, with nothing of the controller's own. */
+function bareReady(consensus: Ready): ControllerReady {
+  return { consensus, messages: [], agentOps: [], fenceOps: [], events: [] };
+}
+
+function isControllerInput(
+  input: WireMessage | ControllerInput,
+): input is Exclude<ControllerInput, PeerMessage> {
   return (
-    ready.persist.length === 0 &&
+    input.type.startsWith('rm-') ||
+    input.type === 'agent-result' ||
+    input.type === 'fence-result' ||
+    input.type === 'fence-ack'
+  );
+}
+
+function isEmpty(ready: ControllerReady): boolean {
+  const consensus = ready.consensus;
+  return (
+    consensus.persist.length === 0 &&
+    consensus.messages.length === 0 &&
+    consensus.snapshot === null &&
+    consensus.committed.length === 0 &&
+    consensus.configWrites.length === 0 &&
+    consensus.events.length === 0 &&
     ready.messages.length === 0 &&
-    ready.snapshot === null &&
-    ready.committed.length === 0 &&
-    ready.configWrites.length === 0 &&
+    ready.agentOps.length === 0 &&
+    ready.fenceOps.length === 0 &&
     ready.events.length === 0
   );
 }

@@ -100,7 +100,9 @@ describe.skipIf(skip)('ricci on test hosts', () => {
       `${peer}=${network.host(peer).address}:${PORT}`,
     ]);
     // Every commit is followed by a snapshot, so a rejoining node is sent one.
-    const args = [ricci, '--node', name, ...peers, '--snapshot-entries', '1', ...extra];
+    // /run is shared by the hosts; each agent's control socket lives in its own state folder.
+    const socket = ['--control-socket', '/var/lib/quorate/ricci.sock'];
+    const args = [ricci, '--node', name, ...peers, '--snapshot-entries', '1', ...socket, ...extra];
     const agent = network.spawn(name, process.execPath, args);
     agents.set(name, agent);
     return agent;

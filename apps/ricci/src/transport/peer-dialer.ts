@@ -1,5 +1,4 @@
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
-import type { PeerMessage } from '@quorate/core';
 import {
   decodePeerFrame,
   encodePeerFrame,
@@ -14,6 +13,7 @@ import {
   type PeerAddress,
   type TransportLog,
   type TransportTls,
+  type WireMessage,
 } from './transport-types.js';
 
 export interface PeerDialerOptions {
@@ -62,7 +62,7 @@ export class PeerDialer {
   }
 
   /** Sends `message`; returns false when it was dropped (no link, stalled link, too large). */
-  send(message: PeerMessage): boolean {
+  send(message: WireMessage): boolean {
     const ws = this.ws;
     if (!ws || this.version === null || ws.readyState !== WebSocket.OPEN) return false;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return false;

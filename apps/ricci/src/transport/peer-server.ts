@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { PeerMessage } from '@quorate/core';
 import {
   decodePeerFrame,
   encodePeerFrame,
@@ -12,13 +11,18 @@ import {
 } from '@quorate/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { nodeNameOf } from '../tls/peer-identity.js';
-import { PEER_PATH, type TransportLog, type TransportTls } from './transport-types.js';
+import {
+  PEER_PATH,
+  type TransportLog,
+  type TransportTls,
+  type WireMessage,
+} from './transport-types.js';
 
 export interface PeerServerOptions {
   readonly self: string;
   readonly tls: TransportTls;
   readonly isMember: (name: string) => boolean;
-  readonly onMessage: (message: PeerMessage) => void;
+  readonly onMessage: (message: WireMessage) => void;
   readonly log: TransportLog;
   readonly maxFrameBytes: number;
 }

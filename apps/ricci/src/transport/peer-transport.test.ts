@@ -4,7 +4,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createClusterCa, createNodeCert, type PemPair } from '../tls/certificates.js';
 import { PeerTransport } from './peer-transport.js';
-import { PEER_PATH, type PeerAddress, type TransportTls } from './transport-types.js';
+import {
+  PEER_PATH,
+  type PeerAddress,
+  type TransportTls,
+  type WireMessage,
+} from './transport-types.js';
 
 // Loopback only (127.0.0.1): the test-host tests of the daemon cross real namespaces.
 const HOST = '127.0.0.1';
@@ -19,7 +24,7 @@ interface LogLine {
 /** Collects what happened and resolves waits when it does: no sleeps, no polling. */
 class Observed {
   readonly lines: LogLine[] = [];
-  readonly received: PeerMessage[] = [];
+  readonly received: WireMessage[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   log = (level: string, event: string, fields: Record<string, unknown>) => {
@@ -27,7 +32,7 @@ class Observed {
     this.settle();
   };
 
-  message = (message: PeerMessage) => {
+  message = (message: WireMessage) => {
     this.received.push(message);
     this.settle();
   };
@@ -179,6 +184,32 @@ describe('PeerTransport', () => {
     expect(two.received).toEqual([vote('node1', 'node2')]);
     expect(one.received).toEqual([vote('node2', 'node1', 2)]);
     expect(node1.send(vote('node1', 'node7'))).toBe(false);
+  });
+
+  it("carries the controller's messages beside consensus, and refuses a malformed one", async () => {
+    const observed = new Observed();
+    const port = await transport('node1', 0, [], observed).start();
+    const client = rawClient(port, certs.get('node2') as PemPair);
+    expect(await outcome(client)).toBe('open');
+    const report = {
+      type: 'rm-report',
+      from: 'node2',
+      to: 'node1',
+      term: 3,
+      incarnation: 1,
+      service: 'service:web',
+      op: 'start',
+      ok: true,
+      transition: 7,
+    };
+    const frame = (message: object) =>
+      JSON.stringify({ version: 1, from: 'node2', to: 'node1', kind: 'consensus', message });
+    client.send(frame({ ...report, op: 'explode' }));
+    client.send(frame(report));
+    await observed.until(() => observed.received.length === 1);
+    expect(observed.received).toEqual([report]);
+    const refused = observed.events('peer-frame-refused');
+    expect(refused.map((fields) => fields.code)).toEqual(['PEER_FRAME_INVALID']);
   });
 
   it('refuses a certificate from another CA during the TLS handshake', async () => {

@@ -1,8 +1,7 @@
-import type { PeerMessage } from '@quorate/core';
 import { DEFAULT_MAX_PEER_FRAME_BYTES } from '@quorate/protocol';
 import { PeerDialer } from './peer-dialer.js';
 import { PeerServer } from './peer-server.js';
-import type { PeerTransportOptions } from './transport-types.js';
+import type { PeerTransportOptions, WireMessage } from './transport-types.js';
 
 const DEFAULT_RECONNECT_MS = { first: 100, last: 2000 };
 
@@ -42,8 +41,8 @@ export class PeerTransport {
     return this.port;
   }
 
-  /** Sends one consensus message; false when it was dropped (consensus will resend). */
-  send(message: PeerMessage): boolean {
+  /** Sends one consensus or controller message; false when it was dropped (consensus will resend). */
+  send(message: WireMessage): boolean {
     return this.dialers.get(message.to)?.send(message) ?? false;
   }
 

@@ -1,4 +1,7 @@
-import type { PeerMessage } from '@quorate/core';
+import type { ControllerMessage, PeerMessage } from '@quorate/core';
+
+/** What travels between agents: consensus messages and the controller's (validated alike). */
+export type WireMessage = PeerMessage | ControllerMessage;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,7 +34,7 @@ export interface PeerTransportOptions {
   readonly peers: readonly PeerAddress[];
   /** Whether `name` is a node of the committed configuration; asked on every new connection. */
   readonly isMember: (name: string) => boolean;
-  readonly onMessage: (message: PeerMessage) => void;
+  readonly onMessage: (message: WireMessage) => void;
   readonly log: TransportLog;
   /** Frames larger than this are refused (and not sent); the default is the protocol's. */
   readonly maxFrameBytes?: number;

@@ -1,0 +1,256 @@
+// Three agents (bin/ricci, the built code) on test hosts running a real service: `webservice` is
+// a floating IP on the test bridge and a small web server bound to it (a `script` resource).
+// The RHCS command line, run inside a host against that host's agent, shows it and moves it,
+// and the client host fetches the page of whichever host runs it. In order: the service starts;
+// clustat shows it; clusvcadm -r relocates it; clusvcadm -l makes a relocation fail, -u lets it
+// succeed again.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { e2eSkipReason, type HostProcess, TestNetwork } from '@quorate/e2e';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClusterCa, createNodeCert } from '../tls/certificates.js';
+import { tlsDirIn, writeCa, writeNodePair } from '../tls/tls-files.js';
+
+const skip = e2eSkipReason();
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '../../../../bin');
+const NAMES = ['node1', 'node2', 'node3'];
+const PORT = 11111;
+const WEB_PORT = 8080;
+const WAIT_MS = 20_000;
+/** Each host's agent serves its own socket: /run is shared by the test hosts. */
+const SOCKET = '/var/lib/quorate/ricci.sock';
+const dir = mkdtempSync(join(tmpdir(), 'quorate-service-hosts-'));
+
+interface LogEvent {
+  readonly event: string;
+  readonly [field: string]: unknown;
+}
+
+function events(agent: HostProcess): LogEvent[] {
+  return agent
+    .output('stdout')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogEvent);
+}
+
+/** Resolves with the first event after index `after` (seen or yet to come) that `match` accepts. */
+function waitForEvent(
+  agent: HostProcess,
+  match: (event: LogEvent) => boolean,
+  after = 0,
+): Promise<LogEvent> {
+  const seen = events(agent).slice(after).find(match);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      const tail = agent.output().slice(-4000);
+      reject(new Error(`${agent.host}: no matching event within ${WAIT_MS} ms:\n${tail}`));
+    }, WAIT_MS);
+    const stop = agent.onLine((line) => {
+      if (!line.text.startsWith('{')) return;
+      const event = JSON.parse(line.text) as LogEvent;
+      if (!match(event)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(event);
+    });
+  });
+}
+
+const started =
+  (owner: string | null = null) =>
+  (event: LogEvent) =>
+    event.event === 'service-state-changed' &&
+    event.service === 'service:webservice' &&
+    event.state === 'started' &&
+    (owner === null || event.owner === owner);
+
+/** A web server that answers with its host name, bound to `address`, and its init script. */
+function writeWebService(address: string): string {
+  const server = join(dir, 'web-server.mjs');
+  writeFileSync(
+    server,
+    `import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+createServer((req, res) => res.end(\`hello from \${hostname()}\\n\`)).listen(${WEB_PORT}, '${address}', () =>
+  console.log('listening'));
+`,
+  );
+  const script = join(dir, 'web-service');
+  writeFileSync(
+    script,
+    `#!/bin/sh
+# LSB init script of the test web server; its pid and log live in the host's state folder.
+pidfile=/var/lib/quorate/web.pid
+log=/var/lib/quorate/web.log
+alive() { s=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
+running() { [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; }
+case $1 in
+start)
+  running && exit 0
+  : > "$log"
+  ${process.execPath} ${server} >> "$log" 2>&1 &
+  echo $! > "$pidfile"
+  for _ in $(seq 100); do grep -q listening "$log" && exit 0; running || exit 1; sleep 0.05; done
+  exit 1 ;;
+stop)
+  running || { rm -f "$pidfile"; exit 0; }
+  pid=$(cat "$pidfile"); kill "$pid"
+  while alive "$pid"; do sleep 0.02; done
+  rm -f "$pidfile"; exit 0 ;;
+status) running && exit 0; exit 3 ;;
+*) exit 2 ;;
+esac
+`,
+  );
+  chmodSync(script, 0o755);
+  return script;
+}
+
+function clusterConf(floating: string, script: string): string {
+  const nodes = NAMES.map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>\n`);
+  return `<?xml version="1.0"?>
+<cluster name="hosts" config_version="1">
+  <clusternodes>
+${nodes.join('')}  </clusternodes>
+  <rm>
+    <service name="webservice" autostart="1" recovery="relocate">
+      <ip address="${floating}" monitor_link="1"/>
+      <script name="web" file="${script}"/>
+    </service>
+  </rm>
+</cluster>
+`;
+}
+
+describe.skipIf(skip)('a service on test hosts, driven by the RHCS command line', () => {
+  let network: TestNetwork;
+  let floating = '';
+  let owner = '';
+  const agents = new Map<string, HostProcess>();
+  const agent = (name: string) => agents.get(name) as HostProcess;
+
+  /** Runs one of bin/'s commands inside `host`, against that host's agent. */
+  const command = async (host: string, name: string, args: string[]) => {
+    const env = { ...process.env, QUORATE_SOCKET: SOCKET };
+    const result = await network.exec(host, process.execPath, [join(bin, name), ...args], {
+      env,
+      timeoutMs: WAIT_MS,
+    });
+    return { status: result.code, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  /** The page the client host gets from the floating address. */
+  const fetchFromClient = async (): Promise<string> => {
+    const fetchScript = `require('node:http').get(process.argv[1], { timeout: 5000 }, (res) => {
+      res.setEncoding('utf8'); let body = ''; res.on('data', (c) => { body += c; });
+      res.on('end', () => process.stdout.write(body)); }).on('error', (e) => { console.error(e.message); process.exit(1); });`;
+    const url = `http://${floating}:${WEB_PORT}/`;
+    const got = await network.exec('client', process.execPath, ['-e', fetchScript, url], {
+      timeoutMs: 10_000,
+    });
+    return got.stdout.trim() || got.stderr.trim();
+  };
+
+  /** clusvcadm -r webservice -m `target`, and the log line of it running there. */
+  const relocate = async (from: string, target: string) => {
+    const mark = events(agent(from)).length;
+    const begin = performance.now();
+    const result = await command(from, 'clusvcadm', ['-r', 'webservice', '-m', target]);
+    console.info(`clusvcadm -r to ${target}: ${Math.round(performance.now() - begin)} ms`);
+    return { result, running: waitForEvent(agent(from), started(target), mark) };
+  };
+
+  beforeAll(async () => {
+    network = await TestNetwork.create({ clusterHosts: 3, client: true, console: false });
+    floating = `${network.subnet}.100`;
+    const conf = clusterConf(floating, writeWebService(floating));
+    const ca = await createClusterCa({ clusterName: 'hosts' });
+    for (const name of NAMES) {
+      const host = network.host(name);
+      const tls = tlsDirIn(host.paths.mounts['/var/lib/quorate']);
+      writeCa(tls, ca);
+      writeNodePair(tls, name, await createNodeCert({ nodeName: name, ca }));
+      writeFileSync(join(host.paths.mounts['/etc/cluster'], 'cluster.conf'), conf);
+    }
+    for (const name of NAMES) {
+      const peers = NAMES.filter((peer) => peer !== name).flatMap((peer) => [
+        '--peer',
+        `${peer}=${network.host(peer).address}:${PORT}`,
+      ]);
+      const args = [join(bin, 'ricci'), '--node', name, ...peers, '--control-socket', SOCKET];
+      agents.set(name, network.spawn(name, process.execPath, args));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    // Stopped agents leave cleanly; the harness then ends everything left on the hosts.
+    for (const running of agents.values()) running.kill('SIGTERM');
+    await Promise.all([...agents.values()].map((running) => running.waitForExit(WAIT_MS)));
+    await network?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('starts webservice on one node, and the client fetches its page through the floating IP', async () => {
+    const first = await waitForEvent(agent('node1'), started());
+    owner = String(first.owner);
+    expect(NAMES).toContain(owner);
+    // Every node applies the same committed record.
+    for (const name of NAMES) await waitForEvent(agent(name), started(owner));
+    expect(await fetchFromClient()).toBe(`hello from ${owner}`);
+  });
+
+  it('clustat inside a host shows three members online, quorum, and the service started', async () => {
+    const host = NAMES.find((name) => name !== owner) as string;
+    const clustat = await command(host, 'clustat', []);
+    expect(clustat.stderr).toBe('');
+    expect(clustat.status).toBe(0);
+    expect(clustat.stdout).toContain('Member Status: Quorate\n');
+    expect(clustat.stdout.match(/ Online/g)).toHaveLength(3);
+    expect(clustat.stdout).toMatch(new RegExp(`service:webservice +${owner} +started`));
+  });
+
+  it('clusvcadm -r moves it to another node, whose page the client then gets', async () => {
+    const target = NAMES.find((name) => name !== owner) as string;
+    const { result, running } = await relocate(owner, target);
+    expect(result).toEqual({
+      status: 0,
+      stdout:
+        `Trying to relocate service:webservice to ${target}...Success\n` +
+        `service:webservice is now running on ${target}\n`,
+      stderr: '',
+    });
+    await running;
+    expect(await fetchFromClient()).toBe(`hello from ${target}`);
+    owner = target;
+  });
+
+  it('clusvcadm -l makes a relocation fail; after -u it succeeds', async () => {
+    const target = NAMES.find((name) => name !== owner) as string;
+    expect(await command(owner, 'clusvcadm', ['-l'])).toEqual({
+      status: 0,
+      stdout: 'Resource groups locked\n',
+      stderr: '',
+    });
+    const refused = await command(owner, 'clusvcadm', ['-r', 'webservice', '-m', target]);
+    expect(refused.stdout).toBe(`Trying to relocate service:webservice to ${target}...Failure\n`);
+    expect(refused.status).not.toBe(0);
+    // The controller's answer names the lock, not some other failure.
+    const why = events(agent(owner))
+      .filter((e) => e.event === 'request-result')
+      .at(-1);
+    expect(why).toMatchObject({ code: -1, detail: expect.stringMatching(/locked/) });
+    expect(await fetchFromClient()).toBe(`hello from ${owner}`);
+    expect((await command(target, 'clusvcadm', ['-u'])).stdout).toBe('Resource groups unlocked\n');
+    const { result, running } = await relocate(owner, target);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`...Success\nservice:webservice is now running on ${target}\n`);
+    await running;
+    expect(await fetchFromClient()).toBe(`hello from ${target}`);
+  });
+});
