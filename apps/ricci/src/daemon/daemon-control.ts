@@ -4,10 +4,10 @@
 import {
   type ClusterConf,
   type ControllerEvent,
+  initialServiceState,
   parseClusterConf,
   quorumVotes,
   type RmRequest,
-  type ServiceState,
   votingConfigOf,
 } from '@quorate/core';
 import type {
@@ -134,7 +134,7 @@ export class DaemonControl implements ControlProvider {
     if (!controller) return [];
     const records = controller.state().rm.services;
     const ids = new Set([...Object.keys(records), ...controller.config().plans.keys()]);
-    return [...ids].sort().map((id) => serviceStatusOf(records[id] ?? uninitialized(id)));
+    return [...ids].sort().map((id) => serviceStatusOf(records[id] ?? initialServiceState(id)));
   }
 
   private rmRequest(request: RmRequest): Promise<ControlResult> {
@@ -216,18 +216,4 @@ export class DaemonControl implements ControlProvider {
     if (this.parsed?.text !== text) this.parsed = { text, conf: parseClusterConf(text) };
     return this.parsed.conf;
   }
-}
-
-function uninitialized(id: string): ServiceState {
-  return {
-    id,
-    state: 'uninitialized',
-    owner: undefined,
-    lastOwner: undefined,
-    restartTimesMs: [],
-    frozen: false,
-    partial: false,
-    lastTransitionMs: 0,
-    pending: undefined,
-  };
 }

@@ -10,6 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { e2eSkipReason, type HostProcess, TestNetwork } from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  events,
+  type LogEvent,
+  waitForEvent as waitForAgentEvent,
+} from '../../testing/agent-events.js';
 import { createClusterCa, createNodeCert } from '../tls/certificates.js';
 import { tlsDirIn, writeCa, writeNodePair } from '../tls/tls-files.js';
 
@@ -24,43 +29,9 @@ const WAIT_MS = 20_000;
 const SOCKET = '/var/lib/quorate/ricci.sock';
 const dir = mkdtempSync(join(tmpdir(), 'quorate-service-hosts-'));
 
-interface LogEvent {
-  readonly event: string;
-  readonly [field: string]: unknown;
-}
-
-function events(agent: HostProcess): LogEvent[] {
-  return agent
-    .output('stdout')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogEvent);
-}
-
-/** Resolves with the first event after index `after` (seen or yet to come) that `match` accepts. */
-function waitForEvent(
-  agent: HostProcess,
-  match: (event: LogEvent) => boolean,
-  after = 0,
-): Promise<LogEvent> {
-  const seen = events(agent).slice(after).find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      const tail = agent.output().slice(-4000);
-      reject(new Error(`${agent.host}: no matching event within ${WAIT_MS} ms:\n${tail}`));
-    }, WAIT_MS);
-    const stop = agent.onLine((line) => {
-      if (!line.text.startsWith('{')) return;
-      const event = JSON.parse(line.text) as LogEvent;
-      if (!match(event)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(event);
-    });
-  });
-}
+/** The first event after the first `after` that `match` accepts, within this file's wait. */
+const waitForEvent = (agent: HostProcess, match: (event: LogEvent) => boolean, after = 0) =>
+  waitForAgentEvent(agent, match, after, WAIT_MS);
 
 const started =
   (owner: string | null = null) =>

@@ -17,6 +17,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { e2eSkipReason, type HostProcess, runPaths, TestNetwork } from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  events,
+  type LogEvent,
+  waitForEvent as waitForAgentEvent,
+} from '../../testing/agent-events.js';
 import { LOG_FILE } from '../storage/durable-log.js';
 import { createClusterCa, createNodeCert, type PemPair } from '../tls/certificates.js';
 import { tlsDirIn, writeCa, writeNodePair } from '../tls/tls-files.js';
@@ -30,46 +35,9 @@ const NAMES = ['node1', 'node2', 'node3'];
 const PORT = 11111;
 const WAIT_MS = 15_000;
 
-interface LogEvent {
-  readonly event: string;
-  readonly [field: string]: unknown;
-}
-
-function events(agent: HostProcess): LogEvent[] {
-  return agent
-    .output('stdout')
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogEvent);
-}
-
-/** Resolves with the first event after the first `after` (seen or yet to come) that `match` accepts. */
-function waitForEvent(
-  agent: HostProcess,
-  match: (event: LogEvent) => boolean,
-  after = 0,
-): Promise<LogEvent> {
-  const seen = events(agent).slice(after).find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      stop();
-      reject(
-        new Error(
-          `${agent.host}: no matching event within ${WAIT_MS} ms:\n${agent.output().slice(-3000)}`,
-        ),
-      );
-    }, WAIT_MS);
-    const stop = agent.onLine((line) => {
-      if (!line.text.startsWith('{')) return;
-      const event = JSON.parse(line.text) as LogEvent;
-      if (!match(event)) return;
-      clearTimeout(timer);
-      stop();
-      resolve(event);
-    });
-  });
-}
+/** The first event after the first `after` that `match` accepts, within this file's wait. */
+const waitForEvent = (agent: HostProcess, match: (event: LogEvent) => boolean, after = 0) =>
+  waitForAgentEvent(agent, match, after, WAIT_MS);
 
 const leads =
   (leader: string | null = null, minTerm = 0) =>
