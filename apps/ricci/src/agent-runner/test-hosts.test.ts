@@ -2,7 +2,7 @@
 // init script that move from node1 to node2 as a relocation would move them, an ext4 image
 // mounted on at most one host, Debian's IPaddr2, and the test-host fence agent.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
   TestNetwork,
 } from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeWebService } from '../../testing/web-service.js';
 import { FenceAgentRunner } from './fence-agent-runner.js';
 import { ResourceAgentRunner } from './resource-agent-runner.js';
 import { debianAgentsSkipReason } from './test-requirements.js';
@@ -22,50 +23,6 @@ import { debianAgentsSkipReason } from './test-requirements.js';
 const skip = e2eSkipReason() ?? debianAgentsSkipReason();
 const dir = mkdtempSync(join(tmpdir(), 'quorate-agents-on-hosts-'));
 const webPort = 8080;
-
-/** A web server that answers with its host name, and its LSB init script. */
-function writeWebService(): string {
-  const server = join(dir, 'web-server.mjs');
-  writeFileSync(
-    server,
-    `import { createServer } from 'node:http';
-import { hostname } from 'node:os';
-const [address, port] = process.argv.slice(2);
-createServer((req, res) => res.end(\`hello from \${hostname()}\\n\`)).listen(Number(port), address, () =>
-  console.log('listening'));
-`,
-  );
-  const script = join(dir, 'web-service');
-  writeFileSync(
-    script,
-    `#!/bin/sh
-# LSB init script of the test web server; its pid and log live in the host's state folder.
-pidfile=/var/lib/quorate/web.pid
-log=/var/lib/quorate/web.log
-# A zombie is stopped: the server's new parent may take its time to reap it.
-alive() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]; }
-running() { [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; }
-case $1 in
-start)
-  running && exit 0
-  : > "$log"
-  ${process.execPath} ${server} "$WEB_ADDRESS" ${webPort} >> "$log" 2>&1 &
-  echo $! > "$pidfile"
-  for _ in $(seq 100); do grep -q listening "$log" && exit 0; running || exit 1; sleep 0.05; done
-  exit 1 ;;
-stop)
-  running || { rm -f "$pidfile"; exit 0; }
-  pid=$(cat "$pidfile"); kill "$pid"
-  while alive "$pid"; do sleep 0.02; done
-  rm -f "$pidfile"; exit 0 ;;
-status) running && exit 0; exit 3 ;;
-*) exit 2 ;;
-esac
-`,
-  );
-  chmodSync(script, 0o755);
-  return script;
-}
 
 describe.skipIf(skip)('agents on test hosts', () => {
   let network: TestNetwork;
@@ -134,7 +91,7 @@ describe.skipIf(skip)('agents on test hosts', () => {
   }
 
   it('moves an ip and a script service from node1 to node2', async () => {
-    const script = writeWebService();
+    const script = writeWebService(dir, `"$WEB_ADDRESS" ${webPort}`);
     const ip = { address: floating, monitor_link: '1' };
     const web = { name: 'web', file: script };
     const timings: Record<string, number> = {};

@@ -4,7 +4,7 @@
 // and the client host fetches the page of whichever host runs it. In order: the service starts;
 // clustat shows it; clusvcadm -r relocates it; clusvcadm -l makes a relocation fail, -u lets it
 // succeed again.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   type LogEvent,
   waitForEvent as waitForAgentEvent,
 } from '../../testing/agent-events.js';
+import { writeWebService } from '../../testing/web-service.js';
 import { createClusterCa, createNodeCert } from '../tls/certificates.js';
 import { tlsDirIn, writeCa, writeNodePair } from '../tls/tls-files.js';
 
@@ -40,48 +41,6 @@ const started =
     event.service === 'service:webservice' &&
     event.state === 'started' &&
     (owner === null || event.owner === owner);
-
-/** A web server that answers with its host name, bound to `address`, and its init script. */
-function writeWebService(address: string): string {
-  const server = join(dir, 'web-server.mjs');
-  writeFileSync(
-    server,
-    `import { createServer } from 'node:http';
-import { hostname } from 'node:os';
-createServer((req, res) => res.end(\`hello from \${hostname()}\\n\`)).listen(${WEB_PORT}, '${address}', () =>
-  console.log('listening'));
-`,
-  );
-  const script = join(dir, 'web-service');
-  writeFileSync(
-    script,
-    `#!/bin/sh
-# LSB init script of the test web server; its pid and log live in the host's state folder.
-pidfile=/var/lib/quorate/web.pid
-log=/var/lib/quorate/web.log
-alive() { s=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null); [ -n "$s" ] && [ "$s" != Z ]; }
-running() { [ -f "$pidfile" ] && alive "$(cat "$pidfile")"; }
-case $1 in
-start)
-  running && exit 0
-  : > "$log"
-  ${process.execPath} ${server} >> "$log" 2>&1 &
-  echo $! > "$pidfile"
-  for _ in $(seq 100); do grep -q listening "$log" && exit 0; running || exit 1; sleep 0.05; done
-  exit 1 ;;
-stop)
-  running || { rm -f "$pidfile"; exit 0; }
-  pid=$(cat "$pidfile"); kill "$pid"
-  while alive "$pid"; do sleep 0.02; done
-  rm -f "$pidfile"; exit 0 ;;
-status) running && exit 0; exit 3 ;;
-*) exit 2 ;;
-esac
-`,
-  );
-  chmodSync(script, 0o755);
-  return script;
-}
 
 function clusterConf(floating: string, script: string): string {
   const nodes = NAMES.map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>\n`);
@@ -140,7 +99,7 @@ describe.skipIf(skip)('a service on test hosts, driven by the RHCS command line'
   beforeAll(async () => {
     network = await TestNetwork.create({ clusterHosts: 3, client: true, console: false });
     floating = `${network.subnet}.100`;
-    const conf = clusterConf(floating, writeWebService(floating));
+    const conf = clusterConf(floating, writeWebService(dir, `${floating} ${WEB_PORT}`));
     const ca = await createClusterCa({ clusterName: 'hosts' });
     for (const name of NAMES) {
       const host = network.host(name);
