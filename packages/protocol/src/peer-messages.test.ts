@@ -40,6 +40,21 @@ describe('peer messages added for quorum modes, formation and leave', () => {
     expect(consensusMessageSchema.safeParse(response).success).toBe(true);
   });
 
+  it('append responses may carry a formation offer too, for a node that joins a leader', () => {
+    const response = {
+      ...envelope,
+      type: 'append-response',
+      success: true,
+      matchIndex: 0,
+      echoTick: 9,
+    };
+    const offer = { version: 3, text: '<cluster config_version="3"/>' };
+    expect(consensusMessageSchema.parse({ ...response, offer })).toMatchObject({ offer });
+    expect(consensusMessageSchema.parse(response)).not.toHaveProperty('offer');
+    const bad = consensusMessageSchema.safeParse({ ...response, offer: { version: 3 } });
+    expect(bad.error?.issues[0]?.path).toEqual(['offer', 'text']);
+  });
+
   it('refuses an offer without a valid version, naming the field', () => {
     const result = consensusMessageSchema.safeParse({
       ...voteRequest,

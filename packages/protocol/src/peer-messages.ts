@@ -39,7 +39,10 @@ export const hardStateSchema = z.strictObject({
 /** A cluster.conf with its version, as committed or as a node holds it. */
 export const versionedConfigSchema = z.strictObject({ version: counter, text: z.string() });
 
-/** Formation: the sender's own cluster.conf (null: none), sent while no config is committed. */
+/**
+ * Formation: the sender's own cluster.conf (null: none), sent on votes and append responses
+ * while the sender's log holds no config.
+ */
 const formationOffer = versionedConfigSchema.nullable().optional();
 
 export const voteRequestSchema = z.strictObject({
@@ -82,6 +85,7 @@ export const appendResponseSchema = z.strictObject({
   success: z.boolean(),
   matchIndex: counter,
   echoTick: counter,
+  offer: formationOffer,
 });
 
 export const snapshotSchema = z.strictObject({

@@ -30,6 +30,46 @@ describe('formation through the protocol', () => {
     expect(world.node('n1').status()).toMatchObject({ quorate: true, configVersion: 2 });
   });
 
+  it('a file offered only after two nodes without one elected a leader is still committed', () => {
+    const world = new World(['n1', 'n2', 'n3'], {}, false, { files: { n1: confText(3) } });
+    // n1 is powered off at first: n2 and n3, holding no file, form a quorum and elect.
+    world.crash('n1');
+    world.disks.delete('n1');
+    world.tick(30);
+    const leader = world.ids.find((id) => world.node(id).status().role === 'leader');
+    expect(leader === 'n2' || leader === 'n3').toBe(true);
+    expect(world.node(leader!).status()).toMatchObject({ quorate: true, configVersion: 0 });
+    // n1 joins as a follower through the leader's appends, never by an election.
+    world.start('n1');
+    world.tick(5);
+    expect(world.node('n1').status().leader).toBe(leader);
+    for (const id of ['n1', 'n2', 'n3']) {
+      expect(world.node(id).status().configVersion).toBe(3);
+      expect(world.files.get(id)).toEqual([{ version: 3, text: confText(3) }]);
+    }
+  });
+
+  it('a late node whose same-version file differs from the one formed on is refused', () => {
+    const ids = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    const formedOn = confText(4, ids);
+    const handEdited = formedOn.replace('name="alpha"', 'name="beta"');
+    const world = new World(ids, {}, false, { files: { n4: formedOn, n5: handEdited } });
+    for (const id of ['n4', 'n5']) {
+      world.crash(id);
+      world.disks.delete(id);
+    }
+    world.tick(30);
+    world.start('n4');
+    world.tick(5);
+    world.start('n5');
+    world.tick(5);
+    expect(world.ids.map((id) => world.node(id).status().configVersion)).toEqual([4, 4, 4, 4, 0]);
+    const message =
+      "n5 holds a cluster.conf with config_version 4 whose text differs from the cluster's committed version 4; it is not merged: move it aside to receive the committed file, or propose it with a greater version";
+    expect(world.eventsOf('n5', 'join-refused')).toEqual([{ type: 'join-refused', message }]);
+    expect(world.ownFiles.get('n5')).toBe(handEdited);
+  });
+
   it('two different files with one version stop formation with a message naming the nodes', () => {
     const world = new World(['n1', 'n2', 'n3'], {}, true, {
       files: { n1: confText(4), n2: otherText(4), n3: confText(4) },

@@ -5,7 +5,8 @@ import { weightedCounter } from './vote-counter.js';
 /**
  * Formation rules (DESIGN.md §2), as pure decisions over what the starting nodes offer. The
  * first leader commits the highest-versioned file that a quorum (with wait_for_all, every
- * node) offers; nodes without a file receive it. Not yet wired into `ClusterNode`'s messages.
+ * node) offers; nodes without a file receive it. `ClusterNode` gathers the offers from vote
+ * messages and append responses and asks again whenever it hears a new one.
  */
 
 /** What one node offers when the cluster forms: its own cluster.conf, or none. */

@@ -97,7 +97,7 @@ export abstract class NodeState {
   /** `cman_tool expected -e N` while inquorate: the rule this node campaigns by, until it leads. */
   protected forcedRule: VotingRule | null = null;
   protected forcedText: string | null = null;
-  /** Formation: the cluster.conf each node offered (null: none), from vote requests and responses. */
+  /** Formation: the cluster.conf each node offered (null: none), from votes and append responses. */
   protected readonly offers = new Map<NodeId, VersionedConfig | null>();
   protected formationStopped: string | null = null;
   protected joinRefused: string | null = null;

@@ -38,7 +38,8 @@ import { sameVoting, VotingRule, votingConfigOf } from './voting-rule.js';
  * - `forceExpectedVotes(n)` is `cman_tool expected -e n`: a committed change while quorate;
  *   while inquorate a force that needs every absent voter fenced or acknowledged.
  * - Formation: nodes offer their own cluster.conf (`clusterConf` option) on vote requests and
- *   responses; the first leader commits the highest-versioned file a quorum offers, or emits
+ *   responses, and on append responses while their log holds none; the first leader commits
+ *   the highest-versioned file a quorum offers (as soon as it hears it), or emits
  *   `formation-stopped`. A node whose own file is newer than the committed one emits
  *   `join-refused` and stops.
  * - `step({ type: 'leave' })` is `cman_tool leave`: the node tells its peers, stops leading and
@@ -344,12 +345,16 @@ export class ClusterNode extends NodeState {
     return this.decisionRule().reached(this.granted) && !waiting;
   }
 
-  /** Formation: while no cluster.conf is in the log, vote messages carry this node's own file. */
+  /**
+   * Formation: while no cluster.conf is in the log, vote messages and append responses carry
+   * this node's own file. The append responses matter when a leader was elected before this
+   * node started: it then never campaigns, and its file would not be heard otherwise.
+   */
   private offer(): { offer?: VersionedConfig | null } {
     return this.loggedConfig() === null ? { offer: this.startupConfig } : {};
   }
 
-  private noteOffer(message: VoteRequest | VoteResponse): void {
+  private noteOffer(message: VoteRequest | VoteResponse | AppendResponse): void {
     if (message.offer === undefined) return;
     this.offers.set(message.from, message.offer);
     this.maybeForm();
@@ -586,14 +591,26 @@ export class ClusterNode extends NodeState {
       this.log.termAt(message.prevIndex) === message.prevTerm;
     if (!matched) {
       const hint = Math.min(this.log.lastIndex(), message.prevIndex - 1);
-      this.send(appendResponse(this.envelope(message.from), false, hint, message.sentTick));
+      this.answerAppend(message, false, hint);
       return;
     }
     this.log.appendAfter(message.prevIndex, message.entries);
     const lastNew = message.prevIndex + message.entries.length;
     this.commit = Math.max(this.commit, Math.min(message.commit, lastNew));
     this.syncVoting();
-    this.send(appendResponse(this.envelope(message.from), true, lastNew, message.sentTick));
+    this.answerAppend(message, true, lastNew);
+  }
+
+  private answerAppend(
+    message: AppendRequest | SnapshotRequest,
+    success: boolean,
+    matchIndex: number,
+  ): void {
+    const envelope = this.envelope(message.from);
+    this.send({
+      ...appendResponse(envelope, success, matchIndex, message.sentTick),
+      ...this.offer(),
+    });
   }
 
   /** A snapshot beyond our commit replaces what it covers; one at or below it is already held. */
@@ -608,7 +625,7 @@ export class ClusterNode extends NodeState {
       this.snapshotRecord = { kind: 'snapshot', snapshot, retainLog };
       this.syncVoting();
     }
-    this.send(appendResponse(this.envelope(message.from), true, snapshot.index, message.sentTick));
+    this.answerAppend(message, true, snapshot.index);
   }
 
   private handleAppendResponse(message: AppendResponse): void {
@@ -622,11 +639,12 @@ export class ClusterNode extends NodeState {
       }
       progress.next = Math.max(progress.next, progress.match + 1);
       if (progress.next <= this.log.lastIndex()) this.sendAppend(message.from);
-      return;
+    } else {
+      const retry = Math.min(progress.next - 1, message.matchIndex + 1);
+      progress.next = Math.max(progress.match + 1, retry, 1);
+      this.sendAppend(message.from);
     }
-    const retry = Math.min(progress.next - 1, message.matchIndex + 1);
-    progress.next = Math.max(progress.match + 1, retry, 1);
-    this.sendAppend(message.from);
+    this.noteOffer(message);
   }
 
   /** Commits the highest entry of this term that a quorum of votes has stored. */

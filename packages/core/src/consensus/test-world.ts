@@ -40,6 +40,9 @@ export function confText(
   ].join('\n');
 }
 
+/** Far more than any test's cluster exchanges in one tick. */
+const MAX_MESSAGES_PER_TICK = 10_000;
+
 interface Disk {
   hardState: HardState;
   snapshot: Snapshot | undefined;
@@ -179,7 +182,14 @@ export class World {
         this.node(id).tick();
         this.flush(id);
       }
+      let delivered = 0;
       while (this.queue.length > 0) {
+        // Two nodes answering each other for ever would otherwise hang the test run.
+        if (++delivered > MAX_MESSAGES_PER_TICK) {
+          throw new Error(
+            `more than ${MAX_MESSAGES_PER_TICK} messages in one tick: a message loop`,
+          );
+        }
         const message = this.queue.shift()!;
         if (this.down.has(message.to) || this.cut.has(`${message.from}>${message.to}`)) continue;
         this.node(message.to).step(message);

@@ -142,6 +142,11 @@ export interface AppendResponse extends MessageBase {
   readonly matchIndex: number;
   /** The `sentTick` of the request this answers. */
   readonly echoTick: number;
+  /**
+   * Formation: the sender's own cluster.conf (null: none) while its log holds none, so that a
+   * leader elected without it still hears its file.
+   */
+  readonly offer?: VersionedConfig | null;
 }
 
 /** A leader's compacted state for a follower that lags behind its log; answered by an append-response. */
