@@ -6,6 +6,7 @@ import {
   type VotingConfig,
 } from '@quorate/core';
 import { configApplyTicks, logSizeAfterChanges } from './bench-config.js';
+import { failoverLines } from './bench-failover.js';
 import { placementLine } from './bench-placement.js';
 import { SimCluster } from './cluster.js';
 import { Workload } from './faults.js';
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
       `${size} nodes, leader crash to new leader (tick ${TICK_MS} ms, token 1000 ms, ${samples.length} trials): median ${percentile(samples, 50)} ticks, p99 ${percentile(samples, 99)} ticks, max ${samples.at(-1)} ticks`,
     );
   }
+  for (const line of failoverLines(100)) console.log(line);
   console.log(stepCost(32, 20_000));
   console.log(configApplyTicks(32, 20));
   console.log(logSizeAfterChanges(10_000, 64));

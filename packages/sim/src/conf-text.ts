@@ -1,16 +1,23 @@
 import type { VotingConfig } from '@quorate/core';
+import { fenceXml, layoutXml, type ServiceLayout } from './service-layout.js';
 
 /**
  * A runnable cluster.conf for a simulated voting configuration, at `version`: one node per
- * voter with its votes, fence_manual for everyone, and the expected votes and token of `config`.
+ * voter with its votes, the expected votes and token of `config`, and with a `layout` its
+ * services, failover domains and fence devices (without one, fence_manual for everyone).
  */
-export function clusterConfText(config: VotingConfig, version: number, postJoinDelayS = 6): string {
-  const nodes = config.voters.map(
-    (voter, i) =>
-      `    <clusternode name="${voter.id}" nodeid="${i + 1}" votes="${voter.votes}">\n` +
-      '      <fence>\n        <method name="single">\n' +
-      `          <device name="manual" nodename="${voter.id}"/>\n` +
-      '        </method>\n      </fence>\n    </clusternode>',
+export function clusterConfText(
+  config: VotingConfig,
+  version: number,
+  postJoinDelayS = 6,
+  layout: ServiceLayout | null = null,
+): string {
+  const nodes = config.voters.map((voter, i) =>
+    [
+      `    <clusternode name="${voter.id}" nodeid="${i + 1}" votes="${voter.votes}">`,
+      ...fenceXml(layout, voter.id),
+      '    </clusternode>',
+    ].join('\n'),
   );
   const expected = config.twoNode
     ? ' two_node="1" expected_votes="1"'
@@ -25,9 +32,10 @@ export function clusterConfText(config: VotingConfig, version: number, postJoinD
     '  <clusternodes>',
     ...nodes,
     '  </clusternodes>',
-    '  <fencedevices>',
-    '    <fencedevice name="manual" agent="fence_manual"/>',
-    '  </fencedevices>',
+    ...layoutXml(
+      layout,
+      config.voters.map((v) => v.id),
+    ),
     '</cluster>',
     '',
   ].join('\n');

@@ -31,13 +31,19 @@ export class ConfigWorkload {
     let proposal: ConfigProposal;
     if (roll < 0.3) {
       const voting = this.changedVoting();
-      proposal = { kind: 'file', text: clusterConfText(voting, newest + 1) };
+      proposal = { kind: 'file', text: clusterConfText(voting, newest + 1, 6, this.layout()) };
     } else if (roll < 0.5) {
       const version = newest + this.random.between(1, 2);
       const delay = this.random.between(0, 30);
-      proposal = { kind: 'file', text: clusterConfText(this.cluster.setup.config, version, delay) };
+      proposal = {
+        kind: 'file',
+        text: clusterConfText(this.cluster.setup.config, version, delay, this.layout()),
+      };
     } else if (roll < 0.7) {
-      proposal = { kind: 'file', text: clusterConfText(this.cluster.setup.config, newest, 99) };
+      proposal = {
+        kind: 'file',
+        text: clusterConfText(this.cluster.setup.config, newest, 99, this.layout()),
+      };
     } else {
       const postJoinDelayS = this.random.between(0, 30);
       proposal = {
@@ -71,6 +77,10 @@ export class ConfigWorkload {
     voters.sort((a, b) => order(a.id) - order(b.id));
     const waitForAll = current.waitForAll ?? false;
     return { voters, expectedVotes: 0, tokenMs: current.tokenMs, waitForAll };
+  }
+
+  private layout() {
+    return this.cluster.setup.layout ?? null;
   }
 
   private pickTarget(): NodeId | null {

@@ -22,6 +22,19 @@ export interface Coverage {
   loneTerms: number;
   /** Clean leaves (`cman_tool leave`), each followed by a restart. */
   leaves: number;
+  /** Services: agent operations run (failed or hung), resources that crashed on their own. */
+  agentOps: number;
+  agentFaults: number;
+  resourceCrashes: number;
+  /** Starts asked of agents, and service records that left a node. */
+  serviceStarts: number;
+  serviceMoves: number;
+  /** Fence devices the controller ran, manual fences acknowledged, emergency stops. */
+  controllerFences: number;
+  manualAcks: number;
+  emergencyStops: number;
+  /** clusvcadm requests the simulated administrator made. */
+  adminRequests: number;
 }
 
 export function emptyCoverage(): Coverage {
@@ -43,6 +56,15 @@ export function emptyCoverage(): Coverage {
     fences: 0,
     loneTerms: 0,
     leaves: 0,
+    agentOps: 0,
+    agentFaults: 0,
+    resourceCrashes: 0,
+    serviceStarts: 0,
+    serviceMoves: 0,
+    controllerFences: 0,
+    manualAcks: 0,
+    emergencyStops: 0,
+    adminRequests: 0,
   };
 }
 

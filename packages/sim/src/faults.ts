@@ -121,7 +121,8 @@ export class FaultScheduler {
     if (up.length > 0 && random.chance(0.3)) {
       const victim = random.pick(up);
       const torn = random.chance(0.5);
-      cluster.crash(victim, torn);
+      // Half the untorn crashes are power losses: every resource on the host stops too.
+      cluster.crash(victim, torn, !torn && random.chance(0.5));
       // Half the crashes are process crashes that a supervisor restarts within moments.
       if (random.chance(0.5)) {
         const delayMs = random.between(20, this.tokenMs / 2);
@@ -135,6 +136,11 @@ export class FaultScheduler {
       }
     }
     if (up.length > 0 && random.chance(0.1)) this.crashLoop(random.pick(up));
+    if (up.length > 0 && random.chance(0.3)) {
+      const host = random.pick(up);
+      const key = cluster.agents.crashOne(host);
+      if (key) cluster.trace(`${key} crashed on ${host}`);
+    }
     if (up.length > 0 && random.chance(0.2)) {
       cluster.pause(random.pick(up), random.between(this.tokenMs / 3, 4 * this.tokenMs));
     }

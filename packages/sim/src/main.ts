@@ -1,6 +1,5 @@
-import { PLANTED_BUGS, type PlantedBug } from '@quorate/core';
 import { formatCoverage } from './coverage.js';
-import { runSeed } from './run-seed.js';
+import { ALL_PLANTED_BUGS, type AnyPlantedBug, runSeed } from './run-seed.js';
 import { runSeeds } from './run-seeds.js';
 import { describeFailure, failureLine } from './seed-report.js';
 import { rewriteTranscripts } from './transcript-files.js';
@@ -9,9 +8,11 @@ interface Args {
   seeds: number;
   from: number;
   nodes: number | undefined;
-  plant: PlantedBug | null;
+  plant: AnyPlantedBug | null;
   seed: number | null;
   trace: boolean;
+  services: boolean;
+  faultMs: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args | string {
@@ -22,6 +23,8 @@ function parseArgs(argv: readonly string[]): Args | string {
     plant: null,
     seed: null,
     trace: false,
+    services: true,
+    faultMs: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -36,9 +39,11 @@ function parseArgs(argv: readonly string[]): Args | string {
     else if (flag === '--nodes') args.nodes = value();
     else if (flag === '--seed') args.seed = value();
     else if (flag === '--trace') args.trace = true;
+    else if (flag === '--no-services') args.services = false;
+    else if (flag === '--fault-ms') args.faultMs = value();
     else if (flag === '--plant') {
-      const name = argv[++i] as PlantedBug;
-      if (!PLANTED_BUGS.includes(name))
+      const name = argv[++i] as AnyPlantedBug;
+      if (!ALL_PLANTED_BUGS.includes(name))
         return `--plant: unknown planted bug ${name} (see --plants)`;
       args.plant = name;
     } else return `unknown argument ${flag}`;
@@ -51,7 +56,7 @@ function parseArgs(argv: readonly string[]): Args | string {
 
 function main(argv: readonly string[]): number {
   if (argv.includes('--plants')) {
-    for (const name of PLANTED_BUGS) console.log(name);
+    for (const name of ALL_PLANTED_BUGS) console.log(name);
     return 0;
   }
   if (argv.includes('--rewrite-transcripts')) {
@@ -68,6 +73,8 @@ function main(argv: readonly string[]): number {
       seed: args.seed,
       plant: args.plant,
       fullTrace: args.trace,
+      services: args.services,
+      ...(args.faultMs !== undefined ? { faultMs: args.faultMs } : {}),
       ...(args.nodes !== undefined ? { nodes: args.nodes } : {}),
     });
     for (const line of result.trace) console.log(line);
@@ -80,6 +87,8 @@ function main(argv: readonly string[]): number {
     from: args.from,
     nodes: args.nodes,
     plant: args.plant,
+    services: args.services,
+    ...(args.faultMs !== undefined ? { faultMs: args.faultMs } : {}),
     // One line per failing seed; with --trace also the tail of its event trace.
     onFailure: (result) => console.log(args.trace ? describeFailure(result) : failureLine(result)),
   });
@@ -88,7 +97,7 @@ function main(argv: readonly string[]): number {
     `seeds=${summary.seeds} violations=${summary.violations} liveness_failures=${summary.livenessFailures} ${formatCoverage(summary.coverage)}`,
   );
   console.log(
-    `wall=${seconds.toFixed(1)}s seeds_per_second=${(summary.seeds / seconds).toFixed(1)} max_convergence_ms=${summary.maxConvergedAfterMs}`,
+    `wall=${seconds.toFixed(1)}s seeds_per_second=${(summary.seeds / seconds).toFixed(1)} max_convergence_ms=${summary.maxConvergedAfterMs} max_service_settle_ms=${summary.maxServicesSettledAfterMs}`,
   );
   if (args.plant) {
     console.log(

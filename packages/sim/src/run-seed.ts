@@ -1,4 +1,13 @@
-import type { NodeStatus, PlantedBug, VoterConf, VotingConfig } from '@quorate/core';
+import {
+  CONTROLLER_BUGS,
+  type ControllerBug,
+  type NodeStatus,
+  PLANTED_BUGS,
+  type PlantedBug,
+  type VoterConf,
+  type VotingConfig,
+} from '@quorate/core';
+import { AdminWorkload } from './admin-workload.js';
 import { SimCluster } from './cluster.js';
 import { clusterConfText } from './conf-text.js';
 import { ConfigWorkload } from './config-workload.js';
@@ -6,28 +15,51 @@ import type { Coverage } from './coverage.js';
 import { FaultScheduler, LeaveWorkload, Workload } from './faults.js';
 import { CALM_LINKS } from './network.js';
 import { Prng } from './prng.js';
+import { drawServiceLayout } from './service-layout.js';
+
+/** A consensus planted bug (`ClusterNode`) or a service controller one. */
+export type AnyPlantedBug = PlantedBug | ControllerBug;
+
+/** Every planted bug the simulator knows: the consensus ones, then the controller's. */
+export const ALL_PLANTED_BUGS: readonly AnyPlantedBug[] = [...PLANTED_BUGS, ...CONTROLLER_BUGS];
+
+export function isControllerBug(plant: AnyPlantedBug | null): plant is ControllerBug {
+  return plant !== null && (CONTROLLER_BUGS as readonly string[]).includes(plant);
+}
 
 export interface SeedOptions {
   readonly seed: number;
   /** Cluster size; when absent the seed picks 3, 4 or 5. */
   readonly nodes?: number;
-  readonly plant?: PlantedBug | null;
+  readonly plant?: AnyPlantedBug | null;
   /** Simulated time with faults on. */
   readonly faultMs?: number;
   /** Simulated time the liveness phase may take before it counts as a failure. */
   readonly livenessBoundMs?: number;
   readonly fullTrace?: boolean;
+  /**
+   * Services, failover domains, resource agents with faults, fence devices of every kind and
+   * the administrator's requests (default on); off, the hosts run the controller with no
+   * services and fence_manual devices, as before issue 6.
+   */
+  readonly services?: boolean;
 }
 
 export interface SeedResult {
   readonly seed: number;
   readonly nodes: number;
-  readonly plant: PlantedBug | null;
+  /** `--nodes` as given (the draws differ with it, so a replay must repeat it exactly). */
+  readonly nodesOption: number | undefined;
+  /** `--fault-ms` as given, if not the default. */
+  readonly faultMsOption: number | undefined;
+  readonly plant: AnyPlantedBug | null;
   readonly config: VotingConfig;
   readonly violations: readonly string[];
   readonly livenessFailure: string | null;
   /** Simulated milliseconds from the end of faults until the cluster converged. */
   readonly convergedAfterMs: number | null;
+  /** Simulated milliseconds from the end of faults until every service settled (rule 6). */
+  readonly servicesSettledAfterMs: number | null;
   readonly simulatedMs: number;
   readonly coverage: Coverage;
   readonly trace: readonly string[];
@@ -36,6 +68,17 @@ export interface SeedResult {
 export const DEFAULT_FAULT_MS = 60_000;
 /** Liveness bound: 20 token times after faults stop (token is at most 1500 ms here). */
 export const LIVENESS_TOKENS = 20;
+/**
+ * With services the controller's fence devices run on after the faults stop: a slow one takes
+ * up to 4 token times and its victim reboots up to 8 token times later, so the consensus gets
+ * 15 token times more.
+ */
+export const LIVENESS_TOKENS_WITH_FENCING = 35;
+/**
+ * Rule 6's bound: every enabled service that can run is started, and nothing disabled runs,
+ * within 40 token times after faults stop (a settled leader, then stops, placement and starts).
+ */
+export const SERVICE_LIVENESS_TOKENS = 40;
 
 /** The seed decides the configuration: size, weights, expected votes, token, tick and drift. */
 export interface SeedSetup {
@@ -104,45 +147,76 @@ export function runSeed(options: SeedOptions): SeedResult {
     ...drawn.config,
     waitForAll: new Prng(options.seed, 8).chance(0.25),
   };
+  const plant = options.plant ?? null;
+  const ids = config.voters.map((voter) => voter.id);
+  // Services, domains and fence devices (their own stream, so the draws above did not move).
+  const layout =
+    options.services === false ? null : drawServiceLayout(new Prng(options.seed, 14), ids);
   const cluster = new SimCluster({
     maxEntriesPerMessage,
     seed: options.seed,
     config,
     tickMs,
     drift: drift.slice(0, config.voters.length),
-    plant: options.plant ?? null,
+    plant: isControllerBug(plant) ? null : plant,
+    controllerPlant: isControllerBug(plant) ? plant : null,
+    layout,
     fullTrace: options.fullTrace ?? false,
     compactAfterEntries: new Prng(options.seed, 7).pick([0, 8, 32]),
-    clusterConf: clusterConfText(config, 1),
+    clusterConf: clusterConfText(config, 1, 6, layout),
     ...(twoNode ? { fenceDelayMs: twoNode.delays } : {}),
   });
   const violated = (): boolean => cluster.checker.violations.length > 0;
+  const agentRandom = new Prng(options.seed, 15);
+  if (layout) {
+    cluster.agents.rates = {
+      failRate: agentRandom.pick([0, 0.01, 0.03, 0.08]),
+      hangRate: agentRandom.pick([0, 0.005, 0.02]),
+    };
+  }
+  const admin = new AdminWorkload(
+    cluster,
+    new Prng(options.seed, 16),
+    (layout?.services ?? []).map((s) => `service:${s.name}`),
+  );
   const workload = new Workload(cluster, new Prng(options.seed, 4));
   cluster.boot();
   new FaultScheduler(cluster, new Prng(options.seed, 5), config.tokenMs, faultMs).start();
   workload.start(faultMs);
   new ConfigWorkload(cluster, new Prng(options.seed, 6)).start(faultMs);
   new LeaveWorkload(cluster, new Prng(options.seed, 12), config.tokenMs).start(faultMs);
+  admin.start(faultMs);
   cluster.queue.runUntil(faultMs, violated);
 
   let livenessFailure: string | null = null;
   let convergedAfterMs: number | null = null;
+  let servicesSettledAfterMs: number | null = null;
   if (!violated()) {
-    const boundMs = options.livenessBoundMs ?? LIVENESS_TOKENS * config.tokenMs;
+    const tokens = layout ? LIVENESS_TOKENS_WITH_FENCING : LIVENESS_TOKENS;
+    const boundMs = options.livenessBoundMs ?? tokens * config.tokenMs;
     const outcome = livenessPhase(cluster, workload, boundMs);
     convergedAfterMs = outcome.convergedAfterMs;
     livenessFailure = outcome.failure;
+    if (!livenessFailure && !violated()) {
+      const serviceBoundMs = SERVICE_LIVENESS_TOKENS * config.tokenMs;
+      const services = servicePhase(cluster, admin, serviceBoundMs);
+      servicesSettledAfterMs = services.settledAfterMs;
+      livenessFailure = services.failure;
+    }
   }
   for (const violation of cluster.checker.violations) cluster.trace(`VIOLATION ${violation}`);
   if (livenessFailure) cluster.trace(`LIVENESS ${livenessFailure}`);
   return {
     seed: options.seed,
     nodes: config.voters.length,
+    nodesOption: options.nodes,
+    faultMsOption: options.faultMs,
     plant: options.plant ?? null,
     config,
     violations: [...cluster.checker.violations],
     livenessFailure,
     convergedAfterMs,
+    servicesSettledAfterMs,
     simulatedMs: cluster.now(),
     coverage: cluster.finalCoverage(),
     trace: cluster.traceTail(),
@@ -159,12 +233,17 @@ function livenessPhase(
   boundMs: number,
 ): { failure: string | null; convergedAfterMs: number | null } {
   const startMs = cluster.now();
+  cluster.livenessStartMs = startMs;
+  cluster.adminActive = false;
   cluster.trace('liveness phase: faults stop, network healed, all hosts up');
   cluster.network.healAll();
   cluster.network.conditions = { ...CALM_LINKS };
+  cluster.agents.heal();
   for (const id of cluster.ids) {
     const host = cluster.host(id);
     if (host.crashAtNextWrite) cluster.crash(id, false);
+    // A host a fabric fence cut off comes back through the reboot the administrator owes it.
+    if (host.fabricCut) cluster.crash(id, false, true);
     if (!host.up) cluster.restart(id);
     cluster.resume(host);
   }
@@ -184,6 +263,42 @@ function livenessPhase(
     }
   }
   return { failure: describeStall(cluster.statuses(), boundMs), convergedAfterMs: null };
+}
+
+/**
+ * Rule 6: after the consensus converged, within `boundMs` of the end of faults every enabled
+ * service that can run is started on one node, its owner, and nothing else runs anywhere. A lock
+ * left by the administrator is lifted first (a locked cluster starts nothing, by design).
+ */
+function servicePhase(
+  cluster: SimCluster,
+  admin: AdminWorkload,
+  boundMs: number,
+): { failure: string | null; settledAfterMs: number | null } {
+  const startMs = cluster.now() - (cluster.now() % 50);
+  const faultEndMs = cluster.livenessStartMs;
+  const deadline = faultEndMs + boundMs;
+  let unsettled: string | null = 'no leader';
+  let lastUnlockMs = -Infinity;
+  for (let at = startMs; at <= deadline; at += 50) {
+    cluster.queue.runUntil(at, () => cluster.checker.violations.length > 0);
+    if (cluster.checker.violations.length > 0) return { failure: null, settledAfterMs: null };
+    const leader = cluster.statuses().find((s) => s.role === 'leader');
+    const controller = leader ? cluster.host(leader.id).controller : null;
+    if (!controller) continue;
+    if (cluster.serviceChecker.state().rm.locked && at - lastUnlockMs >= 1000) {
+      lastUnlockMs = at;
+      admin.unlock();
+    }
+    const rm = controller.config().rm;
+    const live = rm.nodes.filter((id) => cluster.hosts.get(id)?.up);
+    unsettled = cluster.serviceChecker.unsettled(rm, live);
+    if (unsettled === null) return { failure: null, settledAfterMs: cluster.now() - faultEndMs };
+  }
+  return {
+    failure: `services not settled within ${boundMs}ms after faults stopped: ${unsettled}`,
+    settledAfterMs: null,
+  };
 }
 
 function converged(cluster: SimCluster, statuses: NodeStatus[], probeIndex: number): boolean {

@@ -1,13 +1,13 @@
-import type { PlantedBug } from '@quorate/core';
 import { addCoverage, type Coverage, emptyCoverage } from './coverage.js';
-import { runSeed, type SeedResult } from './run-seed.js';
+import { type AnyPlantedBug, runSeed, type SeedResult } from './run-seed.js';
 
 export interface SeedsOptions {
   readonly count: number;
   readonly from: number;
   readonly nodes?: number | undefined;
-  readonly plant?: PlantedBug | null;
+  readonly plant?: AnyPlantedBug | null;
   readonly faultMs?: number;
+  readonly services?: boolean;
   /** With a plant, stop at the first seed that catches it. */
   readonly stopAtFirstCatch?: boolean;
   readonly onFailure?: (result: SeedResult) => void;
@@ -20,6 +20,8 @@ export interface SeedsSummary {
   coverage: Coverage;
   firstCaughtSeed: number | null;
   maxConvergedAfterMs: number;
+  /** The slowest rule-6 settling of services after faults stopped. */
+  maxServicesSettledAfterMs: number;
   failingSeeds: number[];
 }
 
@@ -31,6 +33,7 @@ export function runSeeds(options: SeedsOptions): SeedsSummary {
     coverage: emptyCoverage(),
     firstCaughtSeed: null,
     maxConvergedAfterMs: 0,
+    maxServicesSettledAfterMs: 0,
     failingSeeds: [],
   };
   for (let seed = options.from; seed < options.from + options.count; seed++) {
@@ -39,12 +42,17 @@ export function runSeeds(options: SeedsOptions): SeedsSummary {
       plant: options.plant ?? null,
       ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
       ...(options.faultMs !== undefined ? { faultMs: options.faultMs } : {}),
+      ...(options.services !== undefined ? { services: options.services } : {}),
     });
     summary.seeds++;
     addCoverage(summary.coverage, result.coverage);
     summary.maxConvergedAfterMs = Math.max(
       summary.maxConvergedAfterMs,
       result.convergedAfterMs ?? 0,
+    );
+    summary.maxServicesSettledAfterMs = Math.max(
+      summary.maxServicesSettledAfterMs,
+      result.servicesSettledAfterMs ?? 0,
     );
     const failed = result.violations.length > 0 || result.livenessFailure !== null;
     if (result.violations.length > 0) summary.violations++;

@@ -4,7 +4,10 @@ import type { SeedResult } from './run-seed.js';
 export function failureLine(result: SeedResult): string {
   const why = result.violations[0] ?? result.livenessFailure ?? 'no failure';
   const plant = result.plant ? ` --plant ${result.plant}` : '';
-  return `seed=${result.seed} nodes=${result.nodes} FAILED ${why} (replay: pnpm sim --seed ${result.seed} --nodes ${result.nodes}${plant} --trace)`;
+  const nodes =
+    (result.nodesOption === undefined ? '' : ` --nodes ${result.nodesOption}`) +
+    (result.faultMsOption === undefined ? '' : ` --fault-ms ${result.faultMsOption}`);
+  return `seed=${result.seed} nodes=${result.nodes} FAILED ${why} (replay: pnpm sim --seed ${result.seed}${nodes}${plant} --trace)`;
 }
 
 /** The failure line followed by the tail of the seed's event trace. */

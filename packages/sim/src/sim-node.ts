@@ -1,24 +1,40 @@
-import { ClusterNode, type NodeId, type PlantedBug, type VotingConfig } from '@quorate/core';
+import {
+  type ClusterNode,
+  type ControllerBug,
+  type NodeId,
+  type PlantedBug,
+  ServiceController,
+  type VotingConfig,
+} from '@quorate/core';
 import { SimDisk } from './disk.js';
 import { Prng } from './prng.js';
 
-/** One simulated host: its disk survives crashes, its process (the `ClusterNode`) does not. */
+/**
+ * One simulated host: its disk survives crashes, its process (a `ServiceController` around the
+ * consensus `ClusterNode`) does not.
+ */
 export class SimHost {
   readonly disk = new SimDisk();
-  process: ClusterNode | null = null;
+  controller: ServiceController | null = null;
+  /** Simulated ms at which the current process started. */
+  startedMs = 0;
+  /** The host-local tick at which the process last believed itself quorate (rule 5). */
+  lastQuorateTick = 0;
+  /** A fabric fence cut the host off its storage and network; it runs on until rebooted. */
+  fabricCut = false;
+  /** Probe operations (status of every resource at startup) still running. */
+  probesInFlight = 0;
   /** Ticks delivered to the current process (equals the process's own tick count). */
   localTicks = 0;
   incarnations = 0;
   /** Highest index the current process has applied. */
   appliedIndex = 0;
-  /** The host's state machine (see `chainDigest`), rebuilt by each process from its log. */
-  appDigest = 0;
   /** The host's cluster.conf file: the text it starts each process with. */
   confText: string | null = null;
   /** How long this host's fence device waits before it acts (the two_node race breaker). */
   fenceDelayMs = 0;
   /** The process whose fence operation is in progress, if any. */
-  fencing: ClusterNode | null = null;
+  fencing: ServiceController | null = null;
   /** Set when the fault scheduler wants the next write torn and the process dead. */
   crashAtNextWrite = false;
   pausedUntilMs = 0;
@@ -35,8 +51,13 @@ export class SimHost {
     private readonly stream: number,
   ) {}
 
+  /** The consensus node inside the current process. */
+  get process(): ClusterNode | null {
+    return this.controller?.node ?? null;
+  }
+
   get up(): boolean {
-    return this.process !== null;
+    return this.controller !== null;
   }
 
   start(
@@ -44,10 +65,13 @@ export class SimHost {
     tickMs: number,
     plant: PlantedBug | null,
     maxEntriesPerMessage: number,
-  ): ClusterNode {
+    controllerPlant: ControllerBug | null,
+    nowMs: number,
+  ): ServiceController {
     this.incarnations++;
     const restored = this.disk.restore();
-    this.process = new ClusterNode({
+    if (!this.confText) throw new Error(`${this.id}: a host needs a cluster.conf to run services`);
+    this.controller = new ServiceController({
       id: this.id,
       config,
       tickMs,
@@ -55,16 +79,20 @@ export class SimHost {
       ...(restored ? { restored } : {}),
       plant,
       maxEntriesPerMessage,
-      ...(this.confText ? { clusterConf: this.confText } : {}),
+      clusterConf: this.confText,
+      controllerPlant,
     });
     this.localTicks = 0;
+    this.lastQuorateTick = 0;
+    this.probesInFlight = 0;
     this.appliedIndex = 0;
-    this.appDigest = 0;
-    return this.process;
+    this.startedMs = nowMs;
+    this.fabricCut = false;
+    return this.controller;
   }
 
   stop(): void {
-    this.process = null;
+    this.controller = null;
     this.fencing = null;
     this.crashAtNextWrite = false;
     this.held = [];

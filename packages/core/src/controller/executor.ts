@@ -156,9 +156,18 @@ export class Executor {
       this.begin(newJob('stop', id, mark.transition, stopSteps(plan.stop)), view);
     } else if (s.state === 'migrating' && s.pending?.kind === 'migrate' && !reported) {
       if (this.mayStart(mark, view)) this.migrate(plan, s.pending.node, mark.transition, view);
-    } else if (s.state === 'started' && !s.frozen) {
+    } else if (s.state === 'started' && !s.frozen && this.probeInLog(view)) {
       this.checkStatus(plan, mark.transition, view);
     }
+  }
+
+  /**
+   * The simulator (seeds 75, 80, 115, 129): before the log holds this process's probe, a
+   * record that says a service runs here is the replayed log's word, not the current leader's;
+   * a failed status check then restarted resources in place on it (DESIGN.md §2, Restart).
+   */
+  private probeInLog(view: ExecutorView): boolean {
+    return probeCurrent(view.state, this.self, this.incarnation);
   }
 
   /** Live migration moves the root resource (a vm) with everything in it. */

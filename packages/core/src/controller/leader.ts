@@ -5,7 +5,7 @@
 import type { NodeId } from '../consensus/types.js';
 import { placeAll } from '../resource-manager/evaluate.js';
 import type { ResourceManagerState, ServiceState } from '../resource-manager/model.js';
-import { activeStates, serviceState } from '../resource-manager/model.js';
+import { activeStates, serviceState, transition, withService } from '../resource-manager/model.js';
 import { type AgentReport, applyReport } from '../resource-manager/reports.js';
 import type { RequestOutcome, RmRequest } from '../resource-manager/request-model.js';
 import { applyRequest } from '../resource-manager/requests.js';
@@ -185,20 +185,30 @@ export class Leader {
     if (!fenced) return false;
     if (acceptAny) return true;
     const lost = this.proposed.lost[node];
-    const known = Math.max(this.host.incarnationOf(node) ?? 0, lost?.incarnation ?? 0);
+    // The simulator (seeds 9, 54, 77, 86, 101): a new leader that never heard the node counted
+    // a fence of an older incarnation than the one the log's probe record names.
+    const known = this.knownIncarnation(node);
     return fenced.incarnation >= known && (!lost || fenced.index > lost.index);
   }
 
   /** The newest incarnation of `node` this leader heard of, or the log's probe of it. */
   private knownIncarnation(node: NodeId): number {
-    return this.host.incarnationOf(node) ?? this.proposed.probed[node]?.incarnation ?? 0;
+    // The newest of what this leader heard and what the log records (probe, loss).
+    return Math.max(
+      this.host.incarnationOf(node) ?? 0,
+      this.proposed.probed[node]?.incarnation ?? 0,
+      this.proposed.lost[node]?.incarnation ?? 0,
+    );
   }
 
   private startupFencing(now: number): void {
     if (now < this.startupFenceAt) return;
     const members = new Set(this.host.members());
     for (const n of this.config.rm.nodes) {
-      if (members.has(n) || this.proposed.lost[n] || !ownsActive(this.proposed.rm, n)) continue;
+      // A loss recorded for an older incarnation than the log knows does not count.
+      const lost = this.proposed.lost[n];
+      const recorded = lost !== undefined && lost.incarnation >= this.knownIncarnation(n);
+      if (members.has(n) || recorded || !ownsActive(this.proposed.rm, n)) continue;
       if (this.config.cleanStart) {
         const atMs = this.atMs(now);
         const incarnation = this.knownIncarnation(n);
@@ -214,7 +224,10 @@ export class Leader {
     for (const [node, lost] of Object.entries(this.proposed.lost)) {
       // A node back in the membership (it never moved: nothing of it was recovered) is not
       // fenced; nor is this node, whatever an earlier leader recorded.
-      if (members.has(node) || !awaitingFence(this.proposed, node)) {
+      // Seed 48: a loss of an incarnation that has since come back is stale; fencing it
+      // again powered off the newer incarnation (a fence loop). Its new loss is recorded anew.
+      const stale = lost.incarnation < this.knownIncarnation(node);
+      if (members.has(node) || stale || !awaitingFence(this.proposed, node)) {
         this.fences.delete(node);
         continue;
       }
@@ -288,6 +301,7 @@ export class Leader {
       if (probeCurrent(this.proposed, node, probe.incarnation)) continue;
       let rm = this.proposed.rm;
       for (const id of probe.running) rm = strayStop(rm, id, node, this.atMs(now));
+      rm = recoverNotFound(rm, node, probe.running, this.atMs(now));
       this.proposeRm(rm, now);
       this.propose({
         v: 1,
@@ -372,6 +386,26 @@ export class Leader {
 
 function ownsActive(rm: ResourceManagerState, node: NodeId): boolean {
   return Object.values(rm.services).some((s) => s.owner === node && activeStates.has(s.state));
+}
+
+/**
+ * The simulator (seeds 53, 93 and 354 with `--fault-ms 20000`): a service the log says is
+ * started on `node` that its probe did not find was restarted in place by the node's own status
+ * check, with no instruction from this term's leader (DESIGN.md §2, Restart). Nothing of it
+ * runs there: it is recovered like any service whose owner stopped.
+ */
+function recoverNotFound(
+  rm: ResourceManagerState,
+  node: NodeId,
+  running: readonly string[],
+  atMs: number,
+): ResourceManagerState {
+  let next = rm;
+  for (const s of Object.values(rm.services)) {
+    if (s.owner !== node || s.state !== 'started' || running.includes(s.id)) continue;
+    next = withService(next, transition(s, 'recovering', undefined, atMs));
+  }
+  return next;
 }
 
 /**
