@@ -61,7 +61,9 @@ function startAgent(network: TestNetwork, name: string): HostProcess {
     '--peer',
     `${peer}=${network.host(peer).address}:${PORT}`,
   ]);
-  const args = [ricci, '--node', name, ...peers, '--tick-ms', String(tickMs)];
+  // The hosts share the machine's /run, so each agent's control socket lives in its own state.
+  const socket = ['--control-socket', '/var/lib/quorate/ricci.sock'];
+  const args = [ricci, '--node', name, ...peers, '--tick-ms', String(tickMs), ...socket];
   return network.spawn(name, process.execPath, args);
 }
 

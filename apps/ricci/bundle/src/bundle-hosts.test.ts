@@ -146,7 +146,9 @@ describe.skipIf(skip)('the agent bundle on test hosts without Node.js', () => {
         '--peer',
         `${peer}=${network.host(peer).address}:${PORT}`,
       ]);
-      return spawnBundled(network, name, 'ricci', ['--node', name, ...peers]);
+      // The hosts share the machine's /run, so each agent's control socket lives in its own state.
+      const socket = ['--control-socket', '/var/lib/quorate/ricci.sock'];
+      return spawnBundled(network, name, 'ricci', ['--node', name, ...peers, ...socket]);
     });
     await Promise.all(
       agents.map((agent) => waitForEvent(agent, 'quorum-changed', (e) => e.quorate === true)),
