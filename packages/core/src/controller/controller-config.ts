@@ -1,7 +1,7 @@
 // Everything the controller reads from the committed cluster.conf, compiled once per version:
 // placement's view, the executors' service plans, fence methods and the fencing clocks in ticks.
 import type { ClusterConf } from '../cluster-conf/model.js';
-import { parseClusterConf } from '../cluster-conf/read.js';
+import { parseConfMemo } from '../consensus/parse-memo.js';
 import type { Timings } from '../consensus/timings.js';
 import type { NodeId } from '../consensus/types.js';
 import { type RmConfig, readRmConfig } from '../resource-manager/rm-config.js';
@@ -43,7 +43,8 @@ export function compileControllerConfig(
   timings: Timings,
   tickMs: number,
 ): ControllerConfig {
-  const conf = parseClusterConf(text);
+  // The consensus layer has parsed this committed text already (its version, its voting set).
+  const conf = parseConfMemo(text);
   const ticks = (ms: number) => Math.max(0, Math.ceil(ms / tickMs));
   const plans = buildServicePlans(conf);
   const lease = serviceLeaseTicks(timings);
