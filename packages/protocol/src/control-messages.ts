@@ -160,6 +160,7 @@ export const configRefusalRuleSchema = z.enum([
   'edit-refused',
   'no-config',
   'change-in-progress',
+  'in-use',
 ]);
 
 export const controlResultSchema = z.discriminatedUnion('type', [

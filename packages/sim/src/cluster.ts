@@ -65,6 +65,9 @@ const TRACE_TAIL = 40;
  * A whole cluster on one simulated clock: hosts with drifting tick rates, the network, disks,
  * and the checkers watching every write, send, arrival, apply and event from outside.
  */
+/** How long a leaving node waits for its services to stop before it exits anyway. */
+const LEAVE_TIMEOUT_MS = 60_000;
+
 export class SimCluster {
   readonly queue = new EventQueue();
   readonly network: SimNetwork;
@@ -81,6 +84,8 @@ export class SimCluster {
   readonly serviceChecker: ServiceChecker;
   /** Victims whose manual fence the simulated administrator is about to acknowledge. */
   private readonly pendingAcks = new Set<NodeId>();
+  /** Nodes asked to leave, with what to do once their process ended. */
+  private readonly leaving = new Map<NodeId, () => void>();
   /** Whether the simulated administrator still acknowledges manual fences. */
   adminActive = true;
   /** When the faults stopped (the liveness phase began). */
@@ -195,20 +200,41 @@ export class SimCluster {
     this.startHost(host);
   }
 
-  /** `cman_tool leave` (ricci's SIGTERM): the node says goodbye, then its process exits. */
-  leave(id: NodeId): void {
+  /**
+   * `cman_tool leave` (ricci's SIGTERM): the controller stops the node's services, says
+   * goodbye, and then the process exits. A node whose stops do not finish within
+   * `LEAVE_TIMEOUT_MS` exits without a goodbye (its peers fence it), as ricci gives up.
+   */
+  leave(id: NodeId, exited: () => void = () => undefined): void {
     const host = this.host(id);
-    if (!host.process || host.pausedUntilMs > 0 || host.crashAtNextWrite) return;
-    host.process.step({ type: 'leave' });
+    const controller = host.controller;
+    if (!controller || host.pausedUntilMs > 0 || host.crashAtNextWrite) return;
+    if (controller.leaving()) return;
+    controller.step({ type: 'leave' });
+    this.trace(`${host.id}: cman_tool leave (stopping its services first)`);
+    this.leaving.set(host.id, exited);
     this.processReady(host);
+    this.queue.after(LEAVE_TIMEOUT_MS, () => {
+      if (host.controller !== controller || controller.node.status().left) return;
+      this.kill(host, 'gave up leaving (a stop did not finish) and exited');
+    });
+  }
+
+  /** The goodbye is sent: the process exits; what its agents run keeps running. */
+  private exitAfterLeave(host: SimHost): void {
     host.stop();
-    // ricci's SIGTERM stops the services it runs, as rgmanager's shutdown did (the controller
-    // itself does not: reported), then leaves.
-    this.agents.processDied(id);
-    this.agents.stopAll(id);
+    this.agents.processDied(host.id);
     this.checker.restarted(host.id);
     this.coverage.leaves++;
     this.trace(`${host.id} left the cluster and stopped`);
+    this.exited(host);
+  }
+
+  /** The process of a node that was asked to leave ended, by its goodbye or otherwise. */
+  private exited(host: SimHost): void {
+    const exited = this.leaving.get(host.id);
+    this.leaving.delete(host.id);
+    exited?.();
   }
 
   pause(id: NodeId, durationMs: number): void {
@@ -284,6 +310,7 @@ export class SimCluster {
   }
 
   private kill(host: SimHost, why: string): void {
+    this.exited(host);
     host.stop();
     this.agents.processDied(host.id);
     this.checker.restarted(host.id);
@@ -394,9 +421,10 @@ export class SimCluster {
   private processReady(host: SimHost): void {
     for (let round = 0; round < 20; round++) {
       const controller = host.controller;
-      if (!controller?.hasReady()) return;
+      if (!controller?.hasReady()) break;
       if (!this.processOnce(host, controller)) return;
     }
+    if (host.controller?.node.status().left) this.exitAfterLeave(host);
   }
 
   /** Persist, then publish and send, then apply — the order `ready()` requires. */
@@ -462,29 +490,9 @@ export class SimCluster {
     }
     const last = ready.committed[ready.committed.length - 1];
     if (last) host.appliedIndex = last.index;
-    for (const write of ready.configWrites) this.drainRemoved(write.version, write.text);
     this.configChecker.written(host.id, ready.configWrites);
     const newest = ready.configWrites[ready.configWrites.length - 1];
     if (newest) host.confText = newest.text;
-  }
-
-  /**
-   * The administrator's procedure for removing a node (rgmanager's documentation: stop the
-   * cluster services on it first): the moment a cluster.conf version without a host is first
-   * committed, everything on that host stops and nothing starts there until a later version
-   * lists it again. The controller does not refuse such a change while the node owns services,
-   * nor wait for their stop (reported).
-   */
-  private drainRemoved(version: number, text: string): void {
-    if (version <= this.configChecker.newestVersion()) return;
-    for (const id of this.ids) {
-      if (text.includes(`<clusternode name="${id}"`)) this.agents.undrain(id);
-      else {
-        if (this.agents.runningOn(id).length > 0)
-          this.trace(`${id}: the administrator stops its services before removing it`);
-        this.agents.drain(id);
-      }
-    }
   }
 
   /** A result reaches the process that asked, once it is not paused; a new process never. */

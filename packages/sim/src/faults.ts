@@ -207,9 +207,8 @@ export class LeaveWorkload {
       const up = cluster.ids.filter((id) => cluster.host(id).up);
       if (up.length > 0) {
         const id = this.random.pick(up);
-        cluster.leave(id);
         const backMs = this.random.between(this.tokenMs, 4 * this.tokenMs);
-        cluster.queue.after(backMs, () => cluster.restart(id));
+        cluster.leave(id, () => cluster.queue.after(backMs, () => cluster.restart(id)));
       }
       cluster.queue.after(this.random.between(5000, 20_000), step);
     };

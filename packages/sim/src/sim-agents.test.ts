@@ -73,17 +73,4 @@ describe('simulated resource agents', () => {
     agents.powerOff('n1');
     expect(agents.runningOn('n1')).toEqual([]);
   });
-
-  it('starts nothing on a drained host until it is undrained', () => {
-    const { queue, agents } = world();
-    agents.drain('n2');
-    const codes: number[] = [];
-    agents.run('n2', op('start'), (code) => codes.push(code));
-    queue.runUntil(1000);
-    expect(codes).toEqual([OCF_ERR_GENERIC]);
-    agents.undrain('n2');
-    agents.run('n2', op('start'), (code) => codes.push(code));
-    queue.runUntil(2000);
-    expect(codes).toEqual([OCF_ERR_GENERIC, OCF_SUCCESS]);
-  });
 });

@@ -33,8 +33,6 @@ export class SimResourceAgents {
   rates: AgentFaultRates = NO_AGENT_FAULTS;
   /** When set, every operation that neither fails nor hangs takes exactly this long. */
   fixedDurationMs: number | null = null;
-  /** Hosts the administrator took out of service: nothing starts there (see `drain`). */
-  private readonly drained = new Set<NodeId>();
   /** The ends of the hung operations still in flight. */
   private readonly hung = new Set<() => void>();
   operations = 0;
@@ -104,7 +102,6 @@ export class SimResourceAgents {
     const key = resourceKey(op);
     switch (op.action) {
       case 'start':
-        if (this.drained.has(node)) return OCF_ERR_GENERIC;
         this.start(node, key);
         return OCF_SUCCESS;
       case 'stop':
@@ -121,7 +118,6 @@ export class SimResourceAgents {
   }
 
   private start(node: NodeId, key: string): void {
-    if (this.drained.has(node)) return;
     const set = this.set(node);
     if (set.has(key)) return;
     set.add(key);
@@ -141,19 +137,6 @@ export class SimResourceAgents {
   /** Everything on the host is stopped by hand (its agents' own stops, not a power loss). */
   stopAll(node: NodeId): void {
     this.running.delete(node);
-  }
-
-  /**
-   * The administrator takes the host out of service (it is being removed from cluster.conf):
-   * everything on it stops and nothing starts there until `undrain`.
-   */
-  drain(node: NodeId): void {
-    this.drained.add(node);
-    this.stopAll(node);
-  }
-
-  undrain(node: NodeId): void {
-    this.drained.delete(node);
   }
 
   /** The agent process died: its operations in flight vanish; resources keep running. */

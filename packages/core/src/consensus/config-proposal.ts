@@ -23,7 +23,8 @@ export type ConfigRefusalRule =
   | 'version-not-greater'
   | 'edit-refused'
   | 'no-config'
-  | 'change-in-progress';
+  | 'change-in-progress'
+  | 'in-use';
 
 export type ConfigProposalResult =
   | { readonly accepted: true; readonly index: number; readonly version: number }

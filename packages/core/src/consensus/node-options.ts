@@ -1,3 +1,4 @@
+import type { VersionedConfig } from './config-proposal.js';
 import type {
   FenceRequest,
   HardState,
@@ -28,6 +29,12 @@ export interface ClusterNodeOptions {
   /** Test-only: switch off one safety mechanism (see `PlantedBug`). */
   readonly plant?: PlantedBug | null;
   readonly maxEntriesPerMessage?: number;
+  /**
+   * The host's own rules for a new cluster.conf, asked by the leader after the file's own
+   * rules passed and before it is appended: a message refuses it (rule `in-use`). The service
+   * controller refuses removing a node that still owns services.
+   */
+  readonly configGuard?: (next: VersionedConfig) => string | undefined;
 }
 
 export interface NodeStatus {

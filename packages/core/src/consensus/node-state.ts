@@ -106,6 +106,7 @@ export abstract class NodeState {
   protected leaderCommit = 0;
   /** The durable term this process started with. */
   protected readonly startTerm: number;
+  protected readonly configGuard: ClusterNodeOptions['configGuard'];
   constructor(options: ClusterNodeOptions) {
     const problems = votingConfigProblems(options.config);
     if (problems.length > 0) throw new Error(`voting configuration: ${problems.join('; ')}`);
@@ -116,6 +117,7 @@ export abstract class NodeState {
     this.rule = new VotingRule(options.config, null, this.plant);
     this.random = options.random;
     this.maxEntriesPerMessage = options.maxEntriesPerMessage ?? 64;
+    this.configGuard = options.configGuard;
     const restored = options.restored;
     this.snapshot = restored?.snapshot ?? null;
     this.snapshotToLoad = this.snapshot;

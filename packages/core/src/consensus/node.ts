@@ -123,6 +123,14 @@ export class ClusterNode extends NodeState {
     return { accepted: true, index: this.log.lastIndex(), version: plan.version };
   }
 
+  /** The newest cluster.conf text in the log, committed or not, else the applied one. */
+  newestConfigText(): string | null {
+    const index = this.log.configIndexes().at(-1);
+    const entry = index === undefined ? undefined : this.log.entryAt(index);
+    if (entry) return entry.data;
+    return this.newestConfig()?.text ?? null;
+  }
+
   /**
    * Proposes a new cluster.conf (a whole file or edits to the newest one). Refused while the
    * cluster is not quorate, on a node that is not the leader, when the result is not runnable
@@ -144,6 +152,8 @@ export class ClusterNode extends NodeState {
     const newest = this.newestConfig();
     const prepared = prepareConfig(newest, proposal);
     if (!prepared.ok) return { accepted: false, rule: prepared.rule, message: prepared.message };
+    const guarded = this.configGuard?.(prepared.config);
+    if (guarded !== undefined) return { accepted: false, rule: 'in-use', message: guarded };
     if (this.lone && !sameVoting(this.rule.current, votingConfigOf(prepared.config.text))) {
       const message =
         'a two_node node leading alone cannot change the voting set; wait until its peer is back';

@@ -2,11 +2,14 @@
 // rebuilds from committed commands, an executor for what the log assigns to this node, and,
 // while this node leads, the leader's decisions. The same four verbs as consensus (etcd-raft
 // style): `tick`, `step`, `ready`, `advance`; nothing here reads a clock or does I/O.
+
+import type { VersionedConfig } from '../consensus/config-proposal.js';
 import { ClusterNode } from '../consensus/node.js';
 import type { ClusterNodeOptions } from '../consensus/node-options.js';
 import type { LogEntry, NodeId, ObserverEvent, Ready } from '../consensus/types.js';
 import type { RequestOutcome, RmRequest } from '../resource-manager/request-model.js';
 import { rgResults } from '../resource-manager/result-codes.js';
+import { configuredNodes, removalRefusal } from './config-removal.js';
 import { type ControllerConfig, compileControllerConfig } from './controller-config.js';
 import { Executor, type ExecutorView, type Report } from './executor.js';
 import { Leader } from './leader.js';
@@ -73,12 +76,14 @@ export class ServiceController {
   private agentOps: AgentOp[] = [];
   private fenceOps: FenceOp[] = [];
   private events: ControllerEvent[] = [];
+  /** Peers whose leave notice arrived, with the incarnation that left. */
+  private readonly leftCleanly = new Map<NodeId, number>();
   /** Forwarded requests waiting for the leader's answer: id → the tick they give up. */
   private readonly forwarded = new Map<string, number>();
 
   constructor(options: ServiceControllerOptions) {
     this.id = options.id;
-    this.node = new ClusterNode(options);
+    this.node = new ClusterNode({ ...options, configGuard: (next) => this.guardConfig(next) });
     this.tickMs = options.tickMs;
     this.plant = options.controllerPlant ?? null;
     this.configuration = compileControllerConfig(
@@ -104,6 +109,22 @@ export class ServiceController {
     // The replayed log is applied before the probe starts, so the planted bug can misuse it.
     this.applyReady(this.node.ready(), true);
     this.executor.startProbe(this.view());
+  }
+
+  /** Refuses a cluster.conf that removes a node owning services (see `config-removal.ts`). */
+  private guardConfig(next: VersionedConfig): string | undefined {
+    const s = this.node.status();
+    // A leader that has not yet committed in its term may hold older terms' records unapplied.
+    if (!this.leader && s.lastIndex > s.commit)
+      return 'the leader is still taking over; propose the change again in a moment';
+    const rm = (this.leader?.proposed ?? this.committed).rm;
+    return removalRefusal(rm, this.configuredNodes(), configuredNodes(next.text));
+  }
+
+  /** The nodes of the newest cluster.conf in the log, committed or not. */
+  private configuredNodes(): ReadonlySet<NodeId> {
+    const text = this.node.newestConfigText();
+    return text === null ? new Set(this.configuration.rm.nodes) : configuredNodes(text);
   }
 
   /** The committed replicated state (what every node agrees on up to its commit index). */
@@ -159,7 +180,11 @@ export class ServiceController {
     else if (input.type === 'fence-result') this.fenceResult(input.opId, input.ok);
     else if (input.type === 'fence-ack') this.fenceAck(this.id, input.node);
     else if (input.type === 'rm-request') this.request(this.id, input.id, input.request);
-    else this.node.step(input);
+    else if (input.type === 'leave') this.executor.leaving = true;
+    else {
+      if (input.type === 'leave-notice') this.leftCleanly.set(input.from, input.incarnation);
+      this.node.step(input);
+    }
     this.followRole();
   }
 
@@ -188,6 +213,23 @@ export class ServiceController {
     this.followRole();
     this.leader?.tick(this.now);
     this.executor.reconcile(this.view());
+    this.finishLeave();
+  }
+
+  /**
+   * `cman_tool leave` (ricci's SIGTERM), as rgmanager's shutdown: every local service stops
+   * first, and only then does the node tell its peers it leaves, which they take as the promise
+   * that nothing of it runs (its services are recovered without a fence). A stop that fails
+   * keeps the node in the cluster; its host gives up after a while and exits, and is fenced.
+   */
+  private finishLeave(): void {
+    if (!this.executor.leaving || this.node.status().left || !this.executor.quiet()) return;
+    this.node.step({ type: 'leave' });
+  }
+
+  /** Leaving: the host stops once `node.status().left` holds. */
+  leaving(): boolean {
+    return this.executor.leaving;
   }
 
   /** Whether `ready()` has anything to hand out. */
@@ -257,6 +299,7 @@ export class ServiceController {
     const left = new Set((event as { left?: readonly NodeId[] }).left ?? []);
     const lost = event.lost.filter((n) => !left.has(n));
     this.leader?.membershipChanged(lost, this.now);
+    for (const n of left) this.leader?.recordLeave(n, this.leftCleanly.get(n), this.now);
   }
 
   /** A leader that stepped down forgets its decisions in flight; the log keeps the rest. */
@@ -276,6 +319,7 @@ export class ServiceController {
       quorate: s.quorate && s.leader !== null,
       state: this.committed,
       plans: this.configuration.plans,
+      configured: this.configuration.rm.nodes.includes(this.id),
       // `quorate` turns false one consensus lease after the leader was last heard: the rest
       // of the service lease counts from there.
       serviceLeaseTicks: this.configuration.serviceLeaseTicks - this.node.timings.leaseTicks,
@@ -434,6 +478,9 @@ export class ServiceController {
       },
       term: () => this.node.status().term,
       members: () => this.node.status().members,
+      configured: () => this.configuredNodes(),
+      leftCleanly: () => this.leftCleanly,
+      leaving: () => this.executor.leaving,
       incarnationOf: (n: NodeId) => this.incarnations.get(n),
       fenceOp: (op: FenceOp) => this.fenceOps.push(op),
       event: (e: ControllerEvent) => this.events.push(e),

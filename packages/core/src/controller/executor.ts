@@ -34,6 +34,8 @@ export interface ExecutorView {
   readonly plans: ReadonlyMap<string, ServicePlan>;
   /** Ticks without a quorate leader after which local services are emergency-stopped. */
   readonly serviceLeaseTicks: number;
+  /** The committed cluster.conf lists this node; once it does not, nothing may run here. */
+  readonly configured: boolean;
 }
 
 export interface Report {
@@ -53,7 +55,7 @@ export interface ExecutorSink {
 /** A failed emergency stop is tried again after this many ticks, as long as the node is cut off. */
 const EMERGENCY_RETRY_TICKS = 10;
 
-type EmergencyReason = 'lease' | 'not-owner' | 'declared-lost';
+type EmergencyReason = 'lease' | 'not-owner' | 'declared-lost' | 'removed' | 'leaving';
 
 const reportOf: Partial<Record<JobKind, ReportOp>> = {
   start: 'start',
@@ -74,11 +76,15 @@ export class Executor {
   private readonly parked = new Map<string, Set<string>>();
   private probing = new Set<string>();
   probeDone = false;
+  /** `cman_tool leave`: stop everything here and start nothing (see `quiet`). */
+  leaving = false;
   private lastQuorateTick = 0;
   /** In-place restart times of independent subtrees, by path (local: rgmanager's were too). */
   private readonly subtreeRestarts = new Map<string, number[]>();
   /** Work queued for a service that was busy: config changes to apply once it is free. */
   private readonly queued = new Map<string, Job>();
+  /** Services a superseded start touched after their emergency stop began: stop them again. */
+  private readonly lateStarts = new Set<string>();
   /** When an emergency stop that failed may be tried again. */
   private readonly retryAt = new Map<string, number>();
   private seq = 0;
@@ -99,6 +105,14 @@ export class Executor {
     if (this.probing.size === 0) this.finishProbe(view);
   }
 
+  /**
+   * Nothing of any service runs here and no operation is out: what a clean leave promises its
+   * peers, which then recover its services without fencing it.
+   */
+  quiet(): boolean {
+    return this.probeDone && this.active.size === 0 && this.ops.size === 0;
+  }
+
   /** What may run here: what the probe found, and since then what this node started. */
   probeResult(): string[] {
     return [...this.active].sort();
@@ -112,6 +126,15 @@ export class Executor {
       // The leader no longer hears this node (a one-way cut): it will be fenced, and its
       // services recovered elsewhere. Stop everything now and probe again.
       this.emergencyStopAll(view, 'declared-lost');
+      return;
+    }
+    if (this.leaving) {
+      this.emergencyStopAll(view, 'leaving');
+      return;
+    }
+    if (!view.configured) {
+      // Removed from the cluster: whatever the log still says of this node, it runs nothing.
+      this.emergencyStopAll(view, 'removed');
       return;
     }
     if (!view.quorate && view.now - this.lastQuorateTick >= view.serviceLeaseTicks) {
@@ -310,6 +333,13 @@ export class Executor {
     this.ops.delete(opId);
     job.inFlight = null;
     const step = job.steps[job.next++]!;
+    // The simulator (seed 328): a start abandoned for an emergency stop finished after that
+    // stop had passed its resource, and the node left with it running. What a late start
+    // touched is stopped once more (a stop of a stopped resource succeeds).
+    if (step.action === 'start' && job.cancelled && this.jobs.get(job.service) !== job) {
+      this.active.add(job.service);
+      this.lateStarts.add(job.service);
+    }
     // A probe's 7 (not running) and 5 (agent not installed here, so nothing of it can run, as
     // Pacemaker reads it) say the resource is stopped; anything else may mean it runs.
     if (job.kind === 'probe') job.running ||= code !== 7 && code !== 5;
@@ -348,8 +378,9 @@ export class Executor {
           ok: job.ok,
           transition: job.transition,
         });
-    } else if (job.kind === 'emergency' && job.ok) this.active.delete(job.service);
-    else if (job.kind === 'probe') this.probeFinished(job, view);
+    } else if (job.kind === 'emergency' && job.ok) {
+      if (!this.lateStarts.delete(job.service)) this.active.delete(job.service);
+    } else if (job.kind === 'probe') this.probeFinished(job, view);
     else this.localWorkDone(job, view);
   }
 

@@ -29,6 +29,12 @@ export interface LeaderHost {
   propose(data: string): number | null;
   term(): number;
   members(): readonly NodeId[];
+  /** The nodes of the newest cluster.conf in the log: nothing is placed on any other. */
+  configured(): ReadonlySet<NodeId>;
+  /** Peers that left cleanly, with the incarnation that left (it stopped everything first). */
+  leftCleanly(): ReadonlyMap<NodeId, number>;
+  /** This node is leaving: nothing more is placed on it. */
+  leaving(): boolean;
   incarnationOf(node: NodeId): number | undefined;
   fenceOp(op: FenceOp): void;
   event(event: ControllerEvent): void;
@@ -71,6 +77,7 @@ export class Leader {
     // elected after a failover fences absent owners at once.
     this.startupFenceAt = currentConfig().postJoinDelayTicks;
     this.reassert(now);
+    for (const [node, incarnation] of host.leftCleanly()) this.recordLeave(node, incarnation, now);
   }
 
   /** The newest committed configuration (it may change while this node leads). */
@@ -138,6 +145,20 @@ export class Leader {
     this.propose({ v: 1, type: 'node-lost', atMs: this.atMs(now), node, incarnation });
   }
 
+  /**
+   * A clean leave stands for a fence of the incarnation that left: it stopped everything
+   * before it said goodbye. An older incarnation's goodbye, or one already counted, is ignored.
+   */
+  recordLeave(node: NodeId, incarnation: number | undefined, now: number): void {
+    if (incarnation === undefined || node === this.host.self) return;
+    if (this.host.members().includes(node)) return;
+    if (incarnation < this.knownIncarnation(node)) return;
+    if ((this.proposed.fenced[node]?.incarnation ?? -1) >= incarnation) return;
+    const atMs = this.atMs(now);
+    this.propose({ v: 1, type: 'fenced', atMs, node, incarnation, method: 'leave' });
+    this.memberTransition = true;
+  }
+
   /** The executor's probe from a (re)started node: adopt what runs where the log agrees. */
   probe(node: NodeId, incarnation: number, running: readonly string[]): void {
     this.probes.set(node, { incarnation, running });
@@ -152,7 +173,9 @@ export class Leader {
   }
 
   private placementMembers(): NodeId[] {
+    const configured = this.host.configured();
     return this.host.members().filter((n) => {
+      if (!configured.has(n) || (n === this.host.self && this.host.leaving())) return false;
       const inc = this.host.incarnationOf(n);
       return inc !== undefined && probeCurrent(this.proposed, n, inc);
     });
@@ -166,13 +189,31 @@ export class Leader {
     if (this.plant === 'recover-before-fence') return [];
     const members = new Set(this.host.members());
     const accept = this.plant === 'accept-old-incarnation-fence';
-    return this.config.rm.nodes.filter((n) => {
+    const waiting = this.config.rm.nodes.filter((n) => {
       if (!members.has(n)) return !this.fencedSinceSeen(n, accept);
       // A member that restarted keeps its services until its probe says what still runs there;
       // one that came back with the same incarnation is their owner as before.
       const inc = this.host.incarnationOf(n);
       return inc === undefined || !probeCurrent(this.proposed, n, inc);
     });
+    // A leader that is leaving keeps its services where they are until its goodbye.
+    const self = this.host.leaving() ? [this.host.self] : [];
+    return [...waiting, ...this.removedOwners(accept), ...self];
+  }
+
+  /**
+   * Owners of active services that the configuration no longer lists (a removal the guard
+   * could not see, such as one committed by an older version): their services wait for their
+   * stop report, or for a fence, never for nothing.
+   */
+  private removedOwners(accept: boolean): NodeId[] {
+    const listed = new Set(this.config.rm.nodes);
+    const owners = new Set<NodeId>();
+    for (const s of Object.values(this.proposed.rm.services)) {
+      if (s.owner !== undefined && !listed.has(s.owner) && activeStates.has(s.state))
+        owners.add(s.owner);
+    }
+    return [...owners].filter((n) => !this.fencedSinceSeen(n, accept));
   }
 
   /**

@@ -141,6 +141,14 @@ export class ControllerWorld {
   }
 
   /** The agent process dies and starts again; the resources it ran keep running. */
+  /** The goodbye is out: the process exits; what its agents run keeps running. */
+  private exitAfterLeave(id: string): void {
+    this.nodes.delete(id);
+    this.cancelFences(id);
+    this.queue = this.queue.filter((m) => m.to !== id);
+    this.print(`${id} left the cluster and stopped`);
+  }
+
   restart(id: string): void {
     this.nodes.delete(id);
     this.agents.processDied(id);
@@ -179,7 +187,7 @@ export class ControllerWorld {
   flush(id: string): void {
     for (let round = 0; round < 50; round++) {
       const ctrl = this.nodes.get(id);
-      if (!ctrl?.hasReady()) return;
+      if (!ctrl?.hasReady()) break;
       const ready = ctrl.ready();
       this.disks.get(id)!.write(ready.consensus.persist);
       this.queue.push(...ready.consensus.messages, ...ready.messages);
@@ -200,6 +208,7 @@ export class ControllerWorld {
         if (line) this.print(`${id}: ${line}`);
       }
     }
+    if (this.nodes.get(id)?.node.status().left) this.exitAfterLeave(id);
   }
 
   private observe(ready: ControllerReady): void {

@@ -53,6 +53,8 @@ export class ControllerTranscript {
         return run(() => w.restart(arg(args, 0)));
       case 'boot':
         return run(() => w.boot(arg(args, 0)));
+      case 'leave':
+        return [...run(() => w.step(arg(args, 0), { type: 'leave' })), ...this.settle()];
       case 'isolate':
         return run(() => w.isolate(arg(args, 0)));
       case 'cut':

@@ -47,7 +47,9 @@ export type ControllerInput =
   /** fence_ack_manual NODE (from the CLI or the console) on this node. */
   | { readonly type: 'fence-ack'; readonly node: NodeId }
   /** clusvcadm on this node; the result comes back as a `request-result` event. */
-  | { readonly type: 'rm-request'; readonly id: string; readonly request: RmRequest };
+  | { readonly type: 'rm-request'; readonly id: string; readonly request: RmRequest }
+  /** `cman_tool leave` (ricci's SIGTERM): stop every local service, then leave cleanly. */
+  | { readonly type: 'leave' };
 
 export type AgentOpAction = 'start' | 'stop' | 'status' | 'migrate' | 'reconfig';
 
@@ -120,7 +122,7 @@ export type ControllerEvent =
        * `lease`: no quorate leader for the service lease; `not-owner`: the log gives it
        * elsewhere; `declared-lost`: the log records this node's loss (the leader cannot hear it).
        */
-      readonly reason: 'lease' | 'not-owner' | 'declared-lost';
+      readonly reason: 'lease' | 'not-owner' | 'declared-lost' | 'removed' | 'leaving';
     }
   /** The periodic `monitor` of a fence device answered differently from the last time. */
   | { readonly type: 'fence-device-status'; readonly device: string; readonly ok: boolean }

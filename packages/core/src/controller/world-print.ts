@@ -42,6 +42,12 @@ export function describeEvent(e: ControllerEvent): string | undefined {
       if (e.reason === 'declared-lost') {
         return `emergency stop of ${e.service} (the log records this node as lost)`;
       }
+      if (e.reason === 'leaving') {
+        return `stopping ${e.service}: this node is leaving the cluster`;
+      }
+      if (e.reason === 'removed') {
+        return `emergency stop of ${e.service} (the committed cluster.conf no longer lists this node)`;
+      }
       return `stopping ${e.service}: the log does not make this node its owner`;
     case 'fence-device-status':
       return e.ok
