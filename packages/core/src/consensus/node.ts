@@ -650,6 +650,11 @@ export class ClusterNode extends NodeState {
       progress.next = Math.max(progress.next, progress.match + 1);
       if (progress.next <= this.log.lastIndex()) this.sendAppend(message.from);
     } else {
+      // A refusal at or below the peer's acknowledged match: its storage lost entries it had
+      // acknowledged, with no new incarnation to say so (or the refusal is stale). Keeping the
+      // match would ask for the same entry for ever, a message storm; it is fed again from
+      // what it says it holds (a stale refusal costs one resend).
+      if (progress.next - 1 <= progress.match) progress.match = Math.max(0, message.matchIndex);
       const retry = Math.min(progress.next - 1, message.matchIndex + 1);
       progress.next = Math.max(progress.match + 1, retry, 1);
       this.sendAppend(message.from);

@@ -106,3 +106,32 @@ describe('a peer that restarts with an empty log (ricci --rejoin)', () => {
     expect(world.appStates.get('n3')).toBe('a;b;');
   });
 });
+
+describe('a peer whose storage lost acknowledged entries (no new incarnation)', () => {
+  it('is fed again from what it still holds, without a message storm', () => {
+    const world = new World(['n1', 'n2', 'n3']);
+    world.tick(20);
+    const leader = leaderOf(world);
+    const peer = world.ids.find((id) => id !== leader)!;
+    for (const data of ['a', 'b', 'c']) world.propose(leader, data);
+    world.tick(4);
+    // A disk that acknowledged its writes and lost them: the node restarts with the incarnation
+    // it had, so nothing tells the leader its old acknowledgements no longer hold.
+    world.crash(peer);
+    const hardState = world.disks.get(peer)!.hardState;
+    world.disks.set(peer, {
+      hardState: { ...hardState, commit: 0, incarnation: hardState.incarnation - 1 },
+      snapshot: undefined,
+      entries: [],
+    });
+    world.start(peer);
+    expect(world.node(peer).status().incarnation).toBe(hardState.incarnation);
+    world.tick(6);
+    const leaderStatus = world.node(leader).status();
+    expect(world.node(peer).status()).toMatchObject({
+      commit: leaderStatus.commit,
+      lastIndex: leaderStatus.lastIndex,
+    });
+    expect(world.appStates.get(peer)).toBe('a;b;c;');
+  });
+});
