@@ -47,6 +47,7 @@ describe('peer messages added for quorum modes, formation and leave', () => {
       success: true,
       matchIndex: 0,
       echoTick: 9,
+      sentTick: 4,
     };
     const offer = { version: 3, text: '<cluster config_version="3"/>' };
     expect(consensusMessageSchema.parse({ ...response, offer })).toMatchObject({ offer });

@@ -60,6 +60,7 @@ export const voteResponseSchema = z.strictObject({
   preVote: z.boolean(),
   granted: z.boolean(),
   offer: formationOffer,
+  sentTick: counter.optional(),
 });
 
 /** `cman_tool leave`: the sender's incarnation stops cleanly and needs no fencing. */
@@ -77,6 +78,8 @@ export const appendRequestSchema = z.strictObject({
   commit: counter,
   members: z.array(nodeNameSchema).readonly(),
   sentTick: counter,
+  /** The recipient's own tick from its newest answer the leader had heard; -1 for none. */
+  echoTick: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
 });
 
 export const appendResponseSchema = z.strictObject({
@@ -85,6 +88,7 @@ export const appendResponseSchema = z.strictObject({
   success: z.boolean(),
   matchIndex: counter,
   echoTick: counter,
+  sentTick: counter,
   offer: formationOffer,
 });
 
@@ -101,6 +105,7 @@ export const snapshotRequestSchema = z.strictObject({
   snapshot: snapshotSchema,
   members: z.array(nodeNameSchema).readonly(),
   sentTick: counter,
+  echoTick: z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
 });
 
 export const consensusMessageSchema = z.discriminatedUnion('type', [

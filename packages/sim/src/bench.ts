@@ -92,6 +92,7 @@ function stepCost(size: number, iterations: number): string {
     success: true,
     matchIndex,
     echoTick: 0,
+    sentTick: 0,
   });
   // Elect n1 by handing it every vote.
   for (let i = 0; i < 40 && leader.status().role !== 'pre-candidate'; i++) leader.tick();

@@ -22,6 +22,7 @@ const append = (from: string, to: string, term: number): PeerMessage => ({
   to,
   term,
   sentTick: 0,
+  echoTick: -1,
 });
 const entry = (index: number, term: number, data: string): LogEntry => ({
   index,
@@ -156,10 +157,26 @@ describe('SafetyChecker', () => {
       const c = checker();
       c.events('n1', [{ type: 'leader-changed', leader: 'n1', term: 2 }], disk);
       for (const [from, matchIndex] of Object.entries(acks)) {
-        const ack = { from, to: 'n1', term: 2, incarnation: 1, success: true, echoTick: 0 };
+        const ack = {
+          from,
+          to: 'n1',
+          term: 2,
+          incarnation: 1,
+          success: true,
+          echoTick: 0,
+          sentTick: 0,
+        };
         c.delivered({ ...ack, type: 'append-response', matchIndex }, 0, false);
       }
-      const request = { ...base, from: 'n1', to: 'n2', term: 2, commit: 3, sentTick: 0 };
+      const request = {
+        ...base,
+        from: 'n1',
+        to: 'n2',
+        term: 2,
+        commit: 3,
+        sentTick: 0,
+        echoTick: -1,
+      };
       c.sent({ ...request, type: 'append-request' }, disk);
       return c.violations;
     };

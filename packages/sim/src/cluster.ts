@@ -519,13 +519,15 @@ export class SimCluster {
     if (op.purpose === 'probe') host.probesInFlight++;
     this.agents.run(host.id, op, (code) => {
       if (host.controller !== controller) return;
-      this.serviceChecker.agentDone(host.id, op, code);
       if (traced)
         this.trace(
           `${host.id}: ${op.action} ${op.resource} (${op.service}, ${op.purpose}) exit ${code}`,
         );
       this.deliverTo(host, controller, () => {
-        // The probe ends for the process when it hears the result (not while it is paused).
+        // An operation ends for the process when it hears the result, not while it is paused
+        // (seed 13378: a stop that failed during a pause was judged by rule 5 before the
+        // process could know it had to try again).
+        this.serviceChecker.agentDone(host.id, op, code);
         if (op.purpose === 'probe') this.probed(host);
         controller.step({ type: 'agent-result', opId: op.opId, code });
       });
@@ -554,12 +556,17 @@ export class SimCluster {
       kind === 'slow'
         ? this.fenceRandom.between(2 * tokenMs, 4 * tokenMs)
         : (this.setup.fenceLatencyMs ?? this.fenceRandom.between(10, 150));
+    // The simulator (seed 7993): the leader's minutely `monitor` of every device, and
+    // unfencing (`on`) at start-up, powered the named node off like a fence; they only ask the
+    // device how it is (and a fabric `on` changes nothing here: a cut host reboots anyway).
+    const action = op.params.action;
+    const acts = action !== 'monitor' && action !== 'on';
     this.coverage.controllerFences++;
-    this.trace(`${host.id} runs ${op.device} (${kind}) against ${op.victim}`);
+    this.trace(`${host.id} runs ${op.device} (${kind}) ${action ?? 'off'} against ${op.victim}`);
     this.queue.after(delayMs, () => {
       const ok = kind === 'power' || kind === 'slow' || kind === 'fabric';
-      if (kind === 'fabric') this.fabricCut(op.victim);
-      else if (ok) this.powerCycle(op.victim, `powered off by ${op.device}`);
+      if (acts && kind === 'fabric') this.fabricCut(op.victim);
+      else if (acts && ok) this.powerCycle(op.victim, `powered off by ${op.device}`);
       this.trace(`${op.device} against ${op.victim}: ${ok ? 'ok' : 'failed'}`);
       this.deliverTo(host, controller, () =>
         controller.step({ type: 'fence-result', opId: op.opId, ok }),

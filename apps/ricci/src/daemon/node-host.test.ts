@@ -57,6 +57,7 @@ const heartbeat = (from: string): PeerMessage => ({
   commit: 0,
   members: ['a', 'b', 'c'],
   sentTick: 0,
+  echoTick: 0,
 });
 
 describe('NodeHost', () => {
@@ -117,7 +118,13 @@ describe('NodeHost', () => {
     expect(round.map((m) => m.to).sort()).toEqual(['b', 'c']);
     const sentTick = (round[0] as { sentTick: number }).sentTick;
     const ack = (to: PeerMessage) =>
-      answer(to, { type: 'append-response', success: true, matchIndex: 1, echoTick: sentTick });
+      answer(to, {
+        type: 'append-response',
+        success: true,
+        matchIndex: 1,
+        echoTick: sentTick,
+        sentTick: 0,
+      });
     const fromB = ack(round.find((m) => m.to === 'b') as PeerMessage);
     leader.receive(fromB);
     expect(leader.quietUntilTick(fromB)).toBe(0);

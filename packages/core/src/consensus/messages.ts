@@ -13,12 +13,18 @@ export function appendResponse(
   success: boolean,
   matchIndex: number,
   echoTick: number,
+  sentTick: number,
 ): AppendResponse {
-  return { ...envelope, type: 'append-response', success, matchIndex, echoTick };
+  return { ...envelope, type: 'append-response', success, matchIndex, echoTick, sentTick };
 }
 
-export function voteResponse(envelope: Envelope, preVote: boolean, granted: boolean): VoteResponse {
-  return { ...envelope, type: 'vote-response', preVote, granted };
+export function voteResponse(
+  envelope: Envelope,
+  preVote: boolean,
+  granted: boolean,
+  sentTick: number,
+): VoteResponse {
+  return { ...envelope, type: 'vote-response', preVote, granted, sentTick };
 }
 
 export function sameHardState(a: HardState, b: HardState | null): boolean {

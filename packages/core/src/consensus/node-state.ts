@@ -56,6 +56,15 @@ export abstract class NodeState {
   protected electionTimeout = 0;
   protected heartbeatElapsed = 0;
   protected ticksSinceLeader = 0;
+  /**
+   * This node's tick after which its leader is known to have been alive: the echo of this
+   * node's own answer in the leader's latest request (-1: none from this leader yet). A message
+   * that arrives late (a paused process reading its socket, a slow network) cannot stretch the
+   * lease: it says only what it knew when it was sent.
+   */
+  protected leaderAliveTick = -1;
+  /** Leader: each peer's newest answer's own tick, echoed back to it (see `leaderAliveTick`). */
+  protected readonly peerTicks = new Map<NodeId, number>();
   protected quorate = false;
   protected readonly granted = new Set<NodeId>();
   protected readonly progress = new ProgressTracker();
@@ -279,6 +288,22 @@ export abstract class NodeState {
     return this.log.entryAt(index);
   }
 
+  /**
+   * Whether `ready()` has anything to hand out, without building it: an idle host asks after
+   * every tick and message, and most of the time the answer is no.
+   */
+  hasReady(): boolean {
+    return (
+      this.outbox.length > 0 ||
+      this.events.length > 0 ||
+      this.snapshotRecord !== null ||
+      this.snapshotToLoad !== null ||
+      this.commit > this.applied ||
+      this.log.unstableEntries().length > 0 ||
+      !sameHardState(this.hardState(), this.persistedHardState)
+    );
+  }
+
   ready(): Ready {
     const persist: PersistRecord[] = [];
     if (this.snapshotRecord) persist.push(this.snapshotRecord);
@@ -416,9 +441,11 @@ export abstract class NodeState {
       this.role === 'follower' &&
       this.leader !== null &&
       this.ticksSinceLeader < this.timings.leaseTicks;
+    const leaderAlive =
+      this.leaderAliveTick >= 0 && this.now - this.leaderAliveTick < this.timings.leaseTicks;
     const change = this.membership.refresh(this.now, followingLeader ? this.leaderMembers : null);
     if (change) this.events.push(change);
-    const quorate = this.role === 'leader' || followingLeader;
+    const quorate = this.role === 'leader' || (followingLeader && leaderAlive);
     if (quorate !== this.quorate) {
       this.quorate = quorate;
       // A leader (or one that just stepped down) judges by its lease, everyone else by members.
@@ -445,6 +472,7 @@ export abstract class NodeState {
       this.fenceRequest = null;
     }
     if (leader === this.leader) return;
+    this.leaderAliveTick = -1;
     this.leader = leader;
     if (leader === null) this.leaderMembers = null;
     this.events.push({ type: 'leader-changed', leader, term: this.term });

@@ -512,7 +512,10 @@ export class ClusterNode extends NodeState {
   private forgetMatchOfRestarted(message: PeerMessage): void {
     const known = this.membership.incarnationOf(message.from);
     const progress = this.progress.get(message.from);
-    if (progress && known !== undefined && message.incarnation > known) progress.match = 0;
+    if (known === undefined || message.incarnation <= known) return;
+    if (progress) progress.match = 0;
+    // Its ticks started again from zero: an echo of the old count would prove nothing.
+    this.peerTicks.delete(message.from);
   }
 
   /** Returns false when the message must be dropped without further handling. */
@@ -535,9 +538,9 @@ export class ClusterNode extends NodeState {
   /** A stale leader learns our term (and steps down); a stale pre-candidate is refused. */
   private answerStale(message: PeerMessage): void {
     if (message.type === 'append-request' || message.type === 'install-snapshot') {
-      this.send(appendResponse(this.envelope(message.from), false, 0, message.sentTick));
+      this.send(appendResponse(this.envelope(message.from), false, 0, message.sentTick, this.now));
     } else if (message.type === 'vote-request' && message.preVote) {
-      this.send(voteResponse(this.envelope(message.from, this.term), true, false));
+      this.send(voteResponse(this.envelope(message.from, this.term), true, false, this.now));
     }
   }
 
@@ -560,7 +563,7 @@ export class ClusterNode extends NodeState {
     }
     const term = granted && message.preVote ? message.term : this.term;
     this.send({
-      ...voteResponse(this.envelope(message.from, term), message.preVote, granted),
+      ...voteResponse(this.envelope(message.from, term), message.preVote, granted, this.now),
       ...this.offer(),
     });
   }
@@ -571,7 +574,11 @@ export class ClusterNode extends NodeState {
       (this.role === 'candidate' && !message.preVote && message.term === this.term);
     if (!round || !message.granted) return;
     this.granted.add(message.from);
-    if (!message.preVote) this.noteLeaseEvidence(message.from, this.campaignTick);
+    if (!message.preVote) {
+      this.noteLeaseEvidence(message.from, this.campaignTick);
+      const tick = message.sentTick ?? -1;
+      if (tick > (this.peerTicks.get(message.from) ?? -1)) this.peerTicks.set(message.from, tick);
+    }
     if (!this.wins()) return;
     if (this.role === 'candidate') {
       // Votes that took longer than the lease to arrive (a pause, a slow network) promise
@@ -587,6 +594,10 @@ export class ClusterNode extends NodeState {
     this.formed = true;
     if (this.role !== 'follower') this.becomeFollower(this.term, message.from);
     this.setLeader(message.from);
+    // An echo of a tick this process never reached comes from a leader that heard an earlier
+    // process of this node: it proves nothing.
+    if (message.echoTick <= this.now && message.echoTick > this.leaderAliveTick)
+      this.leaderAliveTick = message.echoTick;
     this.leaderMembers = message.members;
     this.electionElapsed = 0;
     if (message.type === 'append-request') this.leaderCommit = message.commit;
@@ -618,7 +629,7 @@ export class ClusterNode extends NodeState {
   ): void {
     const envelope = this.envelope(message.from);
     this.send({
-      ...appendResponse(envelope, success, matchIndex, message.sentTick),
+      ...appendResponse(envelope, success, matchIndex, message.sentTick, this.now),
       ...this.offer(),
     });
   }
@@ -642,6 +653,8 @@ export class ClusterNode extends NodeState {
     const progress = this.progress.get(message.from);
     if (this.role !== 'leader' || !progress) return;
     this.noteLeaseEvidence(message.from, message.echoTick);
+    if (message.sentTick > (this.peerTicks.get(message.from) ?? -1))
+      this.peerTicks.set(message.from, message.sentTick);
     if (message.success) {
       if (message.matchIndex > progress.match) {
         progress.match = message.matchIndex;
@@ -687,6 +700,7 @@ export class ClusterNode extends NodeState {
         snapshot: this.snapshot,
         members: this.membership.members(),
         sentTick: this.now,
+        echoTick: this.peerTicks.get(peer) ?? -1,
       });
       return;
     }
@@ -703,6 +717,7 @@ export class ClusterNode extends NodeState {
       commit: this.commit,
       members: this.membership.members(),
       sentTick: this.now,
+      echoTick: this.peerTicks.get(peer) ?? -1,
     });
   }
 

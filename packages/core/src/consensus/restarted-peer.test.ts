@@ -91,6 +91,7 @@ describe('a peer that restarts with an empty log (ricci --rejoin)', () => {
       success: false,
       matchIndex: 0,
       echoTick: 0,
+      sentTick: 0,
     });
     // n2 now stores `b`: with n3's old acknowledgement that would be three holders, but only
     // n1 and n2 really hold it.

@@ -115,6 +115,8 @@ export interface VoteResponse extends MessageBase {
   readonly preVote: boolean;
   readonly granted: boolean;
   readonly offer?: VersionedConfig | null;
+  /** The voter's tick when it answered: the new leader's first append echoes it. */
+  readonly sentTick?: number;
 }
 
 /** A clean leave (`cman_tool leave`): the sender's incarnation stops; it needs no fencing. */
@@ -133,6 +135,12 @@ export interface AppendRequest extends MessageBase {
   readonly members: readonly NodeId[];
   /** The leader's tick when it sent this; echoed back so its lease counts from the send. */
   readonly sentTick: number;
+  /**
+   * The recipient's `sentTick` from its newest answer the leader had heard when it sent this
+   * (-1: none yet): the leader was alive after that tick of the follower's own clock, however
+   * late this message arrives. A follower's lease counts from it.
+   */
+  readonly echoTick: number;
 }
 
 export interface AppendResponse extends MessageBase {
@@ -142,6 +150,8 @@ export interface AppendResponse extends MessageBase {
   readonly matchIndex: number;
   /** The `sentTick` of the request this answers. */
   readonly echoTick: number;
+  /** The follower's tick when it answered, echoed in the leader's next request to it. */
+  readonly sentTick: number;
   /**
    * Formation: the sender's own cluster.conf (null: none) while its log holds none, so that a
    * leader elected without it still hears its file.
@@ -155,6 +165,8 @@ export interface SnapshotRequest extends MessageBase {
   readonly snapshot: Snapshot;
   readonly members: readonly NodeId[];
   readonly sentTick: number;
+  /** As in `AppendRequest`. */
+  readonly echoTick: number;
 }
 
 export type PeerMessage =

@@ -117,8 +117,22 @@ export class ServiceController {
     // A leader that has not yet committed in its term may hold older terms' records unapplied.
     if (!this.leader && s.lastIndex > s.commit)
       return 'the leader is still taking over; propose the change again in a moment';
-    const rm = (this.leader?.proposed ?? this.committed).rm;
-    return removalRefusal(rm, this.configuredNodes(), configuredNodes(next.text));
+    const state = this.leader?.proposed ?? this.committed;
+    const before = this.configuredNodes();
+    const after = configuredNodes(next.text);
+    const owning = removalRefusal(state.rm, before, after);
+    if (owning !== undefined) return owning;
+    // The simulator (seed 7993): a node that had just restarted was removed before its probe
+    // was in the log; the probe then found a stray on it, recorded for the node to stop, which
+    // it could no longer report once removed. Its probe must be in before it may go.
+    for (const n of s.members) {
+      const incarnation = this.incarnations.get(n);
+      if (before.has(n) && !after.has(n) && incarnation !== undefined) {
+        if (!probeCurrent(state, n, incarnation))
+          return `clusternode ${n}: it has not yet reported what runs there since it started; propose the change again in a moment`;
+      }
+    }
+    return undefined;
   }
 
   /** The nodes of the newest cluster.conf in the log, committed or not. */

@@ -54,6 +54,8 @@ export class Leader {
   proposed: ControllerState;
   private memberTransition = true;
   private readonly fences = new Map<NodeId, FenceRun>();
+  /** Removed owners of services out of the membership, since the tick this leader saw it. */
+  private readonly removedSince = new Map<NodeId, number>();
   private readonly probes = new Map<NodeId, { incarnation: number; running: readonly string[] }>();
   private replies: PendingReply[] = [];
   private readonly monitor: DeviceMonitor;
@@ -168,6 +170,7 @@ export class Leader {
     this.monitor.tick(this.config.conf, now);
     this.startupFencing(now);
     this.fencing(now);
+    this.settleRemoved(now);
     this.acceptProbes(now);
     this.evaluate(now);
   }
@@ -202,18 +205,52 @@ export class Leader {
   }
 
   /**
-   * Owners of active services that the configuration no longer lists (a removal the guard
-   * could not see, such as one committed by an older version): their services wait for their
-   * stop report, or for a fence, never for nothing.
+   * Owners of active services that the configuration no longer lists (a probe accepted while
+   * the removal was on its way, a removal committed by an older version): their services wait
+   * for their stop report, or for `settleRemoved`, never for nothing.
    */
   private removedOwners(accept: boolean): NodeId[] {
+    return this.ownersNotListed().filter((n) => !this.fencedSinceSeen(n, accept));
+  }
+
+  private ownersNotListed(): NodeId[] {
     const listed = new Set(this.config.rm.nodes);
     const owners = new Set<NodeId>();
     for (const s of Object.values(this.proposed.rm.services)) {
       if (s.owner !== undefined && !listed.has(s.owner) && activeStates.has(s.state))
         owners.add(s.owner);
     }
-    return [...owners].filter((n) => !this.fencedSinceSeen(n, accept));
+    return [...owners];
+  }
+
+  /**
+   * A removed node has no fence methods any more, but it needs none: it stops everything once
+   * it learns of its removal, and a removed node hears no leader, so its service lease stops it
+   * anyway. Once this leader has seen it removed for the time a fence that does not cut power
+   * waits (service lease, drift, longest stop), the leader records it as fenced by removal
+   * (the simulator, seed 7993: a stray recorded on a node whose removal then committed).
+   */
+  private settleRemoved(now: number): void {
+    // Counted whether or not the node is still heard (a removed node may still campaign): no
+    // leader sends it entries any more, so it cannot stay quorate.
+    const waiting = new Set(this.removedOwners(false));
+    for (const n of this.removedSince.keys()) if (!waiting.has(n)) this.removedSince.delete(n);
+    for (const node of waiting) {
+      const since = this.removedSince.get(node) ?? now;
+      this.removedSince.set(node, since);
+      if (now - since < this.config.fenceTimings.settleTicks) continue;
+      this.removedSince.delete(node);
+      const incarnation = this.knownIncarnation(node);
+      this.propose({
+        v: 1,
+        type: 'fenced',
+        atMs: this.atMs(now),
+        node,
+        incarnation,
+        method: 'removed',
+      });
+      this.memberTransition = true;
+    }
   }
 
   /**
