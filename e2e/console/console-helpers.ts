@@ -5,6 +5,15 @@ import { expect, type Page } from '@playwright/test';
 import { ConsoleStore, openDatabase } from '@quorate/luci';
 
 export const chromiumPath = '/usr/bin/chromium';
+/** Headless Chromium's flags (toolchain.md §3.10). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 /** Outside CI a machine without Debian's Chromium skips the browser tests, saying so. */
 export const chromiumMissing =
   !existsSync(chromiumPath) && process.env.CI !== 'true'

@@ -18,6 +18,8 @@ export type FenceControlAction = 'off' | 'on' | 'status' | 'list';
 export interface FenceControlRequest {
   readonly action: FenceControlAction;
   readonly host?: string;
+  /** Date.now() when the harness received it (set on the logged copy). */
+  readonly receivedAtMs?: number;
 }
 
 export type FenceControlReply =
@@ -67,7 +69,7 @@ function serveConnection(network: TestNetwork, socket: Socket, log: FenceControl
       socket.end(`${JSON.stringify({ ok: false, error: 'request is not JSON' })}\n`);
       return;
     }
-    log.push(request);
+    log.push({ ...request, receivedAtMs: Date.now() });
     answer(network, request)
       .catch((error: unknown): FenceControlReply => ({ ok: false, error: String(error) }))
       .then((reply) => socket.end(`${JSON.stringify(reply)}\n`));

@@ -11,6 +11,7 @@ import {
   hostCommandArgs,
   prepareNamespaceFolder,
 } from './host-setup.js';
+import { readHostState } from './host-state.js';
 import {
   assertHostName,
   type HostPaths,
@@ -83,6 +84,9 @@ export class TestNetwork {
   private readonly poweredOff = new Set<string>();
   private readonly floating = new Map<string, Set<string>>();
   private readonly started: HostProcess[] = [];
+  private readonly powerListeners = new Set<(host: string, on: boolean) => void>();
+  /** Each host's mount ids right after it was made: what its "fstab" mounts at boot. */
+  private readonly bootMounts = new Map<string, Set<number>>();
 
   private constructor(
     readonly runId: string,
@@ -134,6 +138,7 @@ export class TestNetwork {
       // One at a time: each host detaches the namespace-file mounts it copied from the machine,
       // which must not change between its listing and its copy.
       for (const name of hosts.keys()) await createHostMountNamespace(runId, name);
+      await network.recordBootMounts();
     } catch (error) {
       await sweep(runId).catch(() => undefined);
       throw error;
@@ -253,8 +258,10 @@ export class TestNetwork {
   }
 
   /**
-   * Power fence: the link goes down, then every process in the host gets SIGKILL. Floating
-   * addresses go too, as a rebooted host would not hold them.
+   * Power fence: the link goes down, then every process in the host gets SIGKILL. What a rebooted
+   * host would not hold goes too: every address on eth0 but its own (the harness's floating
+   * addresses and any a resource agent added), and every whole file system mounted since the
+   * host was made (a resource's fs or netfs; bind mounts the harness made stay).
    */
   async powerOff(name: string): Promise<void> {
     const host = this.host(name);
@@ -266,10 +273,60 @@ export class TestNetwork {
       namespaceIdOf(host.paths.utsNamespaceFile),
     ].filter((id): id is NamespaceId => id !== undefined);
     await killUntilNone(() => processesInNamespaces(namespaces));
-    for (const address of this.floating.get(name) ?? []) {
-      await this.setAddress(host.namespace, 'del', address);
-    }
     this.floating.delete(name);
+    await this.dropVolatileState(host);
+    this.notifyPower(name, false);
+  }
+
+  /**
+   * Calls `listener` after every power-off and power-on, whoever asked (a test, a fence agent):
+   * a test can start a host's agent at boot, as its init system would. Returns the unsubscribe.
+   */
+  onPowerChange(listener: (host: string, on: boolean) => void): () => void {
+    this.powerListeners.add(listener);
+    return () => this.powerListeners.delete(listener);
+  }
+
+  private notifyPower(name: string, on: boolean): void {
+    for (const listener of this.powerListeners) listener(name, on);
+  }
+
+  /** The ids of the mounts the host had when it was made (in /proc/self/mountinfo). */
+  bootMountIds(name: string): ReadonlySet<number> {
+    this.host(name);
+    return this.bootMounts.get(name) ?? new Set<number>();
+  }
+
+  private async recordBootMounts(): Promise<void> {
+    for (const host of this.hosts.values()) {
+      const state = await readHostState({
+        ...host,
+        mountNamespaceFile: host.paths.mountNamespaceFile,
+      });
+      this.bootMounts.set(host.name, new Set(state.mounts.map((mount) => mount.id)));
+    }
+  }
+
+  private async dropVolatileState(host: TestHost): Promise<void> {
+    const state = await readHostState({
+      ...host,
+      mountNamespaceFile: host.paths.mountNamespaceFile,
+    });
+    for (const address of state.addresses) {
+      if (address !== host.address) await this.setAddress(host.namespace, 'del', address);
+    }
+    const boot = this.bootMounts.get(host.name) ?? new Set<number>();
+    // Newest first, so a mount on top of another goes before it.
+    const mounted = state.mounts.filter((mount) => !boot.has(mount.id) && mount.root === '/');
+    for (const mount of mounted.sort((a, b) => b.id - a.id)) {
+      await mustRun('nsenter', [
+        `--mount=${host.paths.mountNamespaceFile}`,
+        '--',
+        'umount',
+        '--lazy',
+        mount.target,
+      ]);
+    }
   }
 
   /** Link up again with an empty neighbour cache, as after a boot. Processes are not restarted. */
@@ -278,6 +335,7 @@ export class TestNetwork {
     await mustRun('ip', ['-n', host.namespace, 'neigh', 'flush', 'dev', hostInterface]);
     await mustRun('ip', ['-n', host.namespace, 'link', 'set', hostInterface, 'up']);
     this.poweredOff.delete(name);
+    this.notifyPower(name, true);
   }
 
   // ----- floating addresses -----

@@ -15,13 +15,17 @@ import {
 import type { ClusterLinkFactory } from './cluster-link/cluster-link.js';
 import { ClusterRegistry } from './cluster-link/cluster-registry.js';
 import { useZodSchemas } from './http/zod-type-provider.js';
+import { ClusterWatch } from './live/cluster-watch.js';
 import { LiveHub } from './live/live-hub.js';
+import { clusterStatusViewFor } from './live/status-view.js';
+import { metricsPlugin } from './metrics/console-metrics.js';
 import { auditPlugin } from './plugins/audit-plugin.js';
 import { authPlugin } from './plugins/auth-plugin.js';
 import { errorsPlugin } from './plugins/errors-plugin.js';
 import { securityPlugin } from './plugins/security-plugin.js';
 import { hasWebApp, webAppPlugin } from './plugins/web-app-plugin.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { clusterStatusRoutes } from './routes/cluster-status-routes.js';
 import { clustersRoutes } from './routes/clusters-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
@@ -65,8 +69,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(securityPlugin);
   await app.register(authPlugin);
   await app.register(auditPlugin);
+  await app.register(metricsPlugin);
   await app.register(websocket, { options: { maxPayload: 4096 } });
-  for (const routes of [healthRoutes, setupRoutes, sessionRoutes, usersRoutes, clustersRoutes]) {
+  for (const routes of [
+    healthRoutes,
+    setupRoutes,
+    sessionRoutes,
+    usersRoutes,
+    clustersRoutes,
+    clusterStatusRoutes,
+  ]) {
     await app.register(routes);
   }
   await app.register(auditRoutes);
@@ -84,10 +96,20 @@ function decorate(app: FastifyInstance, options: AppOptions): void {
     now,
     options.sessionLimits ?? defaultSessionLimits,
   );
-  const live = new LiveHub(sessions, () => registry);
-  const registry = new ClusterRegistry(options.store, options.clusterLinks, now, () =>
-    live.publishClusters(),
+  const store = options.store;
+  const watch = new ClusterWatch(store, now);
+  const live = new LiveHub(
+    sessions,
+    () => registry,
+    (user, cluster) => clusterStatusViewFor(registry, store, user, cluster),
   );
+  // A link change records its events first, so the pushes that follow carry them.
+  const registry = new ClusterRegistry(store, options.clusterLinks, now, (event) => {
+    if (event) watch.observe(event.cluster, event.change);
+    else watch.keepOnly(store.clusters.list().map((c) => c.name));
+    live.publishClusters();
+    if (event) live.publishStatus(event.cluster);
+  });
   app.decorate('store', options.store);
   app.decorate('now', now);
   app.decorate('sessions', sessions);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { unavailableClusterLinks } from './cluster-link/unavailable-links.js';
+import { AgentClusterLinks } from './cluster-link/agent-cluster-links.js';
 import { OptionsError, parseServerOptions, tlsDir, usage } from './config/server-options.js';
-import { loadTlsMaterial } from './config/tls-material.js';
+import { loadAgentClientIdentity, loadTlsMaterial } from './config/tls-material.js';
 import { hasWebApp } from './plugins/web-app-plugin.js';
 import { ConsoleStore, openDatabase } from './store/index.js';
 
@@ -23,14 +24,22 @@ async function main(): Promise<number | undefined> {
   }
   const store = new ConsoleStore(openDatabase(options.dataDir));
   const tls = await loadTlsMaterial(options.tls, tlsDir(options.dataDir));
+  // The certificate the agents pin once they have seen the agent password.
+  const agentClient = await loadAgentClientIdentity(tlsDir(options.dataDir));
+  let logTo: FastifyInstance | null = null;
+  const clusterLinks = new AgentClusterLinks({
+    identity: { cert: agentClient.cert, key: agentClient.key },
+    log: (level, message, fields) => logTo?.log[level](fields, message),
+  });
   const app = await buildApp({
     store,
-    clusterLinks: unavailableClusterLinks,
+    clusterLinks,
     webDir: options.webDir,
     https: { cert: tls.cert, key: tls.key },
     sessionLimits: { idleMs: options.sessionIdleMinutes * 60_000, maxMs: 12 * 3_600_000 },
     logger: { level: process.env.LUCI_LOG_LEVEL ?? 'info' },
   });
+  logTo = app;
   if (!hasWebApp(options.webDir)) {
     app.log.warn(
       { webDir: options.webDir },
@@ -51,6 +60,7 @@ async function main(): Promise<number | undefined> {
       dataDir: options.dataDir,
       certificate: tls.selfSigned ? 'self-signed' : 'given',
       sha256: tls.fingerprint,
+      agentClientSha256: agentClient.fingerprint,
     },
     store.users.count() === 0
       ? 'console ready: open it to set the admin password'

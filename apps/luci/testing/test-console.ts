@@ -1,13 +1,14 @@
-import { csrfHeaderName, type SessionInfo } from '@quorate/protocol';
+import type { AddressInfo } from 'node:net';
+import { csrfHeaderName, type LiveMessage, type SessionInfo } from '@quorate/protocol';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import WebSocket from 'ws';
 import { buildApp } from '../src/app.js';
-import type {
-  ClusterLink,
-  ClusterLinkFactory,
-  ClusterSnapshot,
-} from '../src/cluster-link/cluster-link.js';
+import type { ClusterLinkFactory } from '../src/cluster-link/cluster-link.js';
 import { unavailableClusterLinks } from '../src/cluster-link/unavailable-links.js';
 import { ConsoleStore, openMemoryDatabase } from '../src/store/index.js';
+import { FakeCluster } from '../src/testing/fake-cluster.js';
+
+export { FakeCluster, threeNodeStatus } from '../src/testing/fake-cluster.js';
 
 export const host = 'console.test';
 export const origin = `http://${host}`;
@@ -52,16 +53,9 @@ export class TestBrowser {
   }
 }
 
-/** A cluster link in memory, for tests of the registry: it reports what it is given. */
-export function fakeClusterLinks(snapshot: ClusterSnapshot): ClusterLinkFactory {
-  const link = (): ClusterLink => ({
-    state: () => ({ state: 'connected', since: 0 }),
-    snapshot: () => snapshot,
-    subscribe: () => () => undefined,
-    request: () => Promise.reject(new Error('not in this test')),
-    close: () => undefined,
-  });
-  return { available: true, connect: async () => link(), reconnect: () => link() };
+/** Links to an in-memory cluster (three healthy nodes running service:webservice by default). */
+export function fakeClusterLinks(cluster: FakeCluster = new FakeCluster()): ClusterLinkFactory {
+  return cluster.links();
 }
 
 export interface TestConsole {
@@ -138,4 +132,61 @@ export function registerCluster(store: ConsoleStore, name: string): void {
     now: 0,
     nodes: [{ name: 'node1', address: '192.0.2.1', port: 11111, agentFingerprint: null }],
   });
+}
+
+export interface LiveSocket {
+  readonly socket: WebSocket;
+  /** Every message so far, in order of arrival. */
+  readonly received: readonly LiveMessage[];
+  /** The next message, in order of arrival. */
+  next(): Promise<LiveMessage>;
+  /** The next message of `type`, skipping the others. */
+  nextOf<T extends LiveMessage['type']>(type: T): Promise<Extract<LiveMessage, { type: T }>>;
+  readonly closed: Promise<number>;
+  /** The HTTP status of a refused handshake. */
+  readonly refused: Promise<number>;
+}
+
+/**
+ * A tab's live socket on a listening test console; it queues what it receives, so a test can
+ * await each message in turn. The caller terminates `socket` when done.
+ */
+export function openLiveSocket(
+  app: FastifyInstance,
+  browser: TestBrowser,
+  headers: Record<string, string> = {},
+): LiveSocket {
+  const { port } = app.server.address() as AddressInfo;
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/live`, {
+    headers: { host, origin, cookie: browser.cookie ?? '', ...headers },
+  });
+  // A refused handshake also reports an error; the test looks at the status instead.
+  socket.on('error', () => undefined);
+  const queue: LiveMessage[] = [];
+  const waiters: ((m: LiveMessage) => void)[] = [];
+  const received: LiveMessage[] = [];
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as LiveMessage;
+    received.push(message);
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else queue.push(message);
+  });
+  const next = () =>
+    new Promise<LiveMessage>((resolve) => {
+      const queued = queue.shift();
+      if (queued) resolve(queued);
+      else waiters.push(resolve);
+    });
+  const nextOf = async <T extends LiveMessage['type']>(type: T) => {
+    for (;;) {
+      const message = await next();
+      if (message.type === type) return message as Extract<LiveMessage, { type: T }>;
+    }
+  };
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  const refused = new Promise<number>((resolve) =>
+    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+  );
+  return { socket, received, next, nextOf, closed, refused };
 }

@@ -1,4 +1,5 @@
 import { Route, Switch } from 'wouter';
+import { ClusterPage } from './clusters/cluster-page.js';
 import { HomebasePage } from './clusters/homebase-page.js';
 import { LiveProvider } from './live/live-provider.js';
 import { LoginPage } from './session/login-page.js';
@@ -35,6 +36,7 @@ function Pages() {
           <AppShell>
             <Switch>
               <Route path="/" component={HomebasePage} />
+              <Route path="/clusters/:name" component={ClusterPage} />
               <Route path="/users" component={UsersPage} />
               <Route>
                 <Notice tone="bad" testId="not-found">

@@ -9,3 +9,4 @@ export { cmanToolUsage, runCmanTool } from './cman-tool/main.js';
 export * from './command-io.js';
 export { fenceAckManualUsage, runFenceAckManual } from './fence-ack-manual/main.js';
 export { processIo, processRunOptions } from './launcher.js';
+export * from './support-report/index.js';

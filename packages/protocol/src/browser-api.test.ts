@@ -3,6 +3,8 @@ import {
   addClusterRequestSchema,
   createUserRequestSchema,
   liveMessageSchema,
+  serviceActionBodySchema,
+  serviceActionParamsSchema,
   setRolesRequestSchema,
   userNameSchema,
 } from './browser-api.js';
@@ -56,5 +58,24 @@ describe('console browser API schemas', () => {
       false,
     );
     expect(liveMessageSchema.safeParse({ type: 'reload-page' }).success).toBe(false);
+  });
+
+  it('take a member only for the actions that place a service, and require it for migrate', () => {
+    expect(serviceActionBodySchema('relocate').parse({})).toEqual({});
+    expect(serviceActionBodySchema('relocate').parse({ node: 'node1' })).toEqual({ node: 'node1' });
+    expect(serviceActionBodySchema('migrate').safeParse({}).error?.issues[0]?.path).toEqual([
+      'node',
+    ]);
+    expect(serviceActionBodySchema('disable').safeParse({ node: 'node1' }).success).toBe(false);
+    expect(serviceActionBodySchema('enable').safeParse({ node: 'no spaces' }).success).toBe(false);
+  });
+
+  it('take service ids as rgmanager spells them, markup included', () => {
+    const params = (service: string) =>
+      serviceActionParamsSchema.safeParse({ cluster: 'c', service });
+    expect(params('service:<img src=x onerror=alert(1)>').success).toBe(true);
+    expect(params('webservice').error?.issues[0]?.message).toBe(
+      'a service id is TYPE:NAME, e.g. service:web',
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { clusterStatusSchema, serviceIdSchema } from './control-messages.js';
 import type { ErrorCode } from './error-codes.js';
+import { nodeNameSchema } from './peer-messages.js';
 
 /**
  * The console's API to the browser (DESIGN.md §3, "Browser↔console"): one schema per REST
@@ -156,13 +158,67 @@ export type SetRolesRequest = z.infer<typeof setRolesRequestSchema>;
 export const clusterLinkStateSchema = z.enum(['unavailable', 'connecting', 'connected', 'lost']);
 export type ClusterLinkState = z.infer<typeof clusterLinkStateSchema>;
 
+const countSchema = z.number().int().nonnegative();
+
+/** The homebase card's digest of a cluster's status (UI.md: quorum, members, services). */
+export const clusterHealthSchema = z.strictObject({
+  quorate: z.boolean(),
+  totalVotes: countSchema,
+  expectedVotes: countSchema,
+  quorum: countSchema,
+  membersOnline: countSchema,
+  members: countSchema,
+  servicesStarted: countSchema,
+  servicesFailed: countSchema,
+  servicesDisabled: countSchema,
+  services: countSchema,
+  /** clusvcadm -l: no service starts or moves until unlocked. */
+  locked: z.boolean(),
+});
+export type ClusterHealth = z.infer<typeof clusterHealthSchema>;
+
+/**
+ * Something that happened to a cluster, as the console saw it in the agents' status: a member
+ * leaving or joining, a fence, a service changing state or owner, quorum, the lock, the link.
+ */
+/** `fence`: the cluster started fencing a lost member; `fenced`: that fence succeeded. */
+export const clusterEventKindSchema = z.enum([
+  'quorum',
+  'member',
+  'fence',
+  'fenced',
+  'service',
+  'lock',
+  'link',
+]);
+export type ClusterEventKind = z.infer<typeof clusterEventKindSchema>;
+
+export const clusterEventSchema = z.strictObject({
+  id: z.number().int().positive(),
+  at: timestampSchema,
+  kind: clusterEventKindSchema,
+  /** The node or service the event is about; null for the cluster as a whole. */
+  subject: z.string().max(300).nullable(),
+  /** In RHCS's words: "node2 is offline", "service:webservice started on node3". */
+  message: z.string().max(1000),
+});
+export type ClusterEvent = z.infer<typeof clusterEventSchema>;
+
+const clusterLinkSchema = z.strictObject({
+  state: clusterLinkStateSchema,
+  since: timestampSchema.nullable(),
+});
+
 export const clusterSummarySchema = z.strictObject({
   name: clusterNameSchema,
   addedAt: timestampSchema,
   nodeCount: z.number().int().nonnegative(),
   /** The roles the signed-in user holds on this cluster (an admin holds all). */
   myRoles: z.array(clusterRoleSchema),
-  link: z.strictObject({ state: clusterLinkStateSchema, since: timestampSchema.nullable() }),
+  link: clusterLinkSchema,
+  /** null until the agents sent a status. */
+  health: clusterHealthSchema.nullable(),
+  lastEvent: clusterEventSchema.nullable(),
 });
 export type ClusterSummary = z.infer<typeof clusterSummarySchema>;
 
@@ -176,6 +232,80 @@ export const addClusterRequestSchema = z.strictObject({
   agentPassword: z.string().min(1, 'enter the agent password').max(1024),
 });
 export type AddClusterRequest = z.input<typeof addClusterRequestSchema>;
+
+// ---- Cluster status and actions ---------------------------------------------------------------
+
+/** One cluster as its page shows it: the link, the agents' last status, the latest events. */
+export const clusterStatusViewSchema = z.strictObject({
+  name: clusterNameSchema,
+  myRoles: z.array(clusterRoleSchema),
+  link: clusterLinkSchema,
+  /** The agents' snapshot, as clustat prints it; null before the first one arrived. */
+  status: clusterStatusSchema.nullable(),
+  /** The last ten events, newest first. */
+  events: z.array(clusterEventSchema).max(10),
+});
+export type ClusterStatusView = z.infer<typeof clusterStatusViewSchema>;
+
+/** clusvcadm's service requests (`-e -d -s -R -r -M -Z -U -c`). */
+export const serviceActions = [
+  'enable',
+  'disable',
+  'stop',
+  'restart',
+  'relocate',
+  'migrate',
+  'freeze',
+  'unfreeze',
+  'convalesce',
+] as const;
+export const serviceActionSchema = z.enum(serviceActions);
+export type ServiceAction = z.infer<typeof serviceActionSchema>;
+/** The actions that take a member (`-m`): required for migrate, optional for enable and relocate. */
+export const serviceActionsWithNode: readonly ServiceAction[] = ['enable', 'relocate', 'migrate'];
+
+/**
+ * The body of `POST /api/clusters/:cluster/services/:service/:action`: the member for the
+ * actions that take one, nothing for the others.
+ */
+export function serviceActionBodySchema(action: ServiceAction) {
+  if (action === 'migrate') return z.strictObject({ node: nodeNameSchema });
+  if (serviceActionsWithNode.includes(action)) {
+    return z.strictObject({ node: nodeNameSchema.optional() });
+  }
+  return z.strictObject({});
+}
+export interface ServiceActionBody {
+  readonly node?: string;
+}
+
+/** The service in an action's path: `service:NAME` as rgmanager spells it. */
+export const serviceActionParamsSchema = z.strictObject({
+  cluster: clusterNameSchema,
+  service: serviceIdSchema,
+});
+
+/** The body of lock, unlock and fence-ack: JSON, so no cross-site form can send it. */
+export const emptyBodySchema = z.strictObject({});
+
+/** `POST /api/clusters/:cluster/nodes/:node/fence-ack`: fence_ack_manual NODE. */
+export const nodeActionParamsSchema = z.strictObject({
+  cluster: clusterNameSchema,
+  node: nodeNameSchema,
+});
+
+/**
+ * What the cluster answered, as its command prints it: "Trying to relocate service:webservice
+ * to node1...Success". A refusal is an error (`CONSOLE_ACTION_REFUSED`) with the same words.
+ */
+export const actionOutcomeSchema = z.strictObject({
+  text: z.string().max(2000),
+  /** enable and relocate: where the service runs now. */
+  owner: nodeNameSchema.nullable().optional(),
+  /** lock and unlock: whether resource groups are locked now. */
+  locked: z.boolean().optional(),
+});
+export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;
 
 // ---- Audit log -----------------------------------------------------------------------------
 
@@ -211,6 +341,8 @@ export const auditQuerySchema = z.strictObject({
 export const liveMessageSchema = z.discriminatedUnion('type', [
   /** The registry of clusters this user may see changed: the whole list, small by nature. */
   z.strictObject({ type: z.literal('clusters'), clusters: z.array(clusterSummarySchema) }),
+  /** A cluster this user may view changed: its whole page state (status and latest events). */
+  z.strictObject({ type: z.literal('cluster-status'), cluster: clusterStatusViewSchema }),
   /** The session ended (idle expiry, sign-out, user deleted); the socket closes next. */
   z.strictObject({ type: z.literal('session-ended'), reason: z.enum(['expired', 'signed-out']) }),
 ]);

@@ -16,6 +16,7 @@ export const errorCodes = {
   CONSOLE_NOT_FOUND: 'no such object in the console',
   CONSOLE_CONFLICT: "the request conflicts with the console's current state",
   CONSOLE_LINK_UNAVAILABLE: "the console cannot reach the cluster's agents",
+  CONSOLE_ACTION_REFUSED: 'the cluster refused the action',
   CONSOLE_INTERNAL: 'the console failed unexpectedly',
   CONFIG_NOT_XML: 'the input is not well-formed XML',
   CONFIG_TOO_LARGE: 'the input is larger than the limit',
@@ -33,6 +34,20 @@ export const errorCodes = {
   CONTROL_VERSION_UNSUPPORTED:
     'a control-socket frame uses a protocol version the other side does not speak',
   CONTROL_REQUEST_FAILED: 'the agent could not carry out a control request',
+  CONSOLE_API_FRAME_TOO_LARGE: 'a console API frame is larger than the size limit',
+  CONSOLE_API_FRAME_NOT_JSON: 'a console API frame is not JSON',
+  CONSOLE_API_FRAME_INVALID: 'a console API frame does not match the console API schema',
+  CONSOLE_API_VERSION_UNSUPPORTED:
+    'a console API frame uses a protocol version the other side does not speak',
+  CONSOLE_API_NOT_AUTHENTICATED: 'the console sent a request before a successful hello',
+  CONSOLE_API_AUTH_FAILED: 'the agent password is wrong',
+  CONSOLE_API_AUTH_RATE_LIMITED: 'too many wrong agent passwords from this address; wait',
+  CONSOLE_API_CERTIFICATE_NOT_TRUSTED:
+    "the console's client certificate is not pinned on this agent; send the agent password",
+  CONSOLE_API_NO_PASSWORD: 'this agent has no agent password set (ricci password)',
+  CONSOLE_API_REQUEST_FAILED: 'the agent could not carry out a console request',
+  CONSOLE_API_AGENT_FINGERPRINT_CHANGED:
+    "the agent's certificate is not the one the console pinned for that node",
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,10 +1,14 @@
-import type { ClusterLinkState } from '@quorate/protocol';
+import type {
+  ClusterLinkState,
+  ClusterStatus,
+  ControlAction,
+  ControlResult,
+} from '@quorate/protocol';
 
 /**
- * The console's connection to one cluster's ricci agents (DESIGN.md §3, "Console↔agent"). The
- * implementation over the agents' TLS WebSocket arrives with the agents' console API (issue 9);
- * until then `unavailableClusterLinks` is the only factory in production and the console shows
- * no cluster state at all rather than an invented one.
+ * The console's connection to one cluster's ricci agents (DESIGN.md §3, "Console↔agent").
+ * Production uses `AgentClusterLinks` over the agents' console API; `unavailableClusterLinks`
+ * refuses every connection (for a console that must not reach agents).
  */
 
 /** First contact: one node's address and the agent password, as luci's "Add cluster" asked. */
@@ -23,13 +27,14 @@ export interface DiscoveredNode {
 }
 
 /**
- * What the console needs from a cluster's status so far. Issue 9 replaces this with the
- * protocol's status snapshot (members, services, quorum as clustat shows them).
+ * A cluster as the console last heard it: the node list it reconnects through, and the agents'
+ * status snapshot (the same one clustat prints from), pushed by the agent on every change.
  */
 export interface ClusterSnapshot {
   readonly clusterName: string;
   readonly configVersion: number;
   readonly nodes: readonly DiscoveredNode[];
+  readonly status: ClusterStatus;
 }
 
 export type ClusterLinkChange =
@@ -43,8 +48,11 @@ export interface ClusterLink {
   snapshot(): ClusterSnapshot | null;
   /** Calls `listener` on every change until the returned function is called. */
   subscribe(listener: (change: ClusterLinkChange) => void): () => void;
-  /** One typed request to the cluster (the protocol's console requests, issue 9). */
-  request(request: unknown): Promise<unknown>;
+  /**
+   * One action on the cluster, as clusvcadm, cman_tool, fence_ack_manual and ccs_tool send them
+   * over the control socket; resolves with the agent's result, rejects when no agent answers.
+   */
+  request(action: ControlAction): Promise<ControlResult>;
   close(): void;
 }
 

@@ -5,8 +5,15 @@ import {
   clusterRoles,
 } from '@quorate/protocol';
 import { ConsoleError } from '../errors/console-error.js';
+import { clusterHealth } from '../live/status-view.js';
 import type { ClusterRow, ConsoleStore, UserRow } from '../store/index.js';
-import type { ClusterLink, ClusterLinkFactory } from './cluster-link.js';
+import type { ClusterLink, ClusterLinkChange, ClusterLinkFactory } from './cluster-link.js';
+
+/** A change of one cluster's link (state or status); none for a change of the registry itself. */
+export interface RegistryChange {
+  readonly cluster: string;
+  readonly change: ClusterLinkChange;
+}
 
 /**
  * The clusters this console manages: the store's rows plus one live link per cluster. Every
@@ -19,7 +26,7 @@ export class ClusterRegistry {
     private readonly store: ConsoleStore,
     private readonly factory: ClusterLinkFactory,
     private readonly now: () => number,
-    private readonly onChange: () => void,
+    private readonly onChange: (change?: RegistryChange) => void,
   ) {}
 
   get linkAvailable(): boolean {
@@ -42,6 +49,11 @@ export class ClusterRegistry {
     this.links.clear();
   }
 
+  /** The open link to a registered cluster, if any. */
+  linkOf(name: string): ClusterLink | undefined {
+    return this.links.get(name)?.link;
+  }
+
   /** The roles `user` holds on `cluster`: an administrator holds all of them. */
   rolesOf(user: UserRow, cluster: ClusterRow): ClusterRole[] {
     return user.admin ? [...clusterRoles] : this.store.users.rolesOn(user.id, cluster.id);
@@ -61,12 +73,15 @@ export class ClusterRegistry {
     const link = entry
       ? { state: entry.link.state().state, since: iso(entry.link.state().since) }
       : { state: 'unavailable' as const, since: null };
+    const status = entry?.link.snapshot()?.status;
     return {
       name: cluster.name,
       addedAt: iso(cluster.addedAt),
       nodeCount: cluster.nodeCount,
       myRoles,
       link,
+      health: status ? clusterHealth(status) : null,
+      lastEvent: this.store.events.recent(cluster.id, 1)[0] ?? null,
     };
   }
 
@@ -92,8 +107,8 @@ export class ClusterRegistry {
         { field: 'address' },
       );
     }
+    // Attaching announces the first snapshot, which publishes the new cluster.
     this.attach(row.name, link);
-    this.onChange();
     return row;
   }
 
@@ -107,8 +122,10 @@ export class ClusterRegistry {
   }
 
   private attach(name: string, link: ClusterLink): void {
-    const unsubscribe = link.subscribe(() => this.onChange());
+    const unsubscribe = link.subscribe((change) => this.onChange({ cluster: name, change }));
     this.links.set(name, { link, unsubscribe });
+    const snapshot = link.snapshot();
+    if (snapshot) this.onChange({ cluster: name, change: { kind: 'snapshot', snapshot } });
   }
 }
 

@@ -30,10 +30,30 @@ export async function loadTlsMaterial(
 ): Promise<TlsMaterial> {
   if (given)
     return describe(readPem(given.certFile, '--cert'), readPem(given.keyFile, '--key'), false);
-  const certFile = join(dir, selfSignedFiles.cert);
-  const keyFile = join(dir, selfSignedFiles.key);
+  return loadSelfSigned(dir, selfSignedFiles, 'server', now);
+}
+
+export const agentClientFiles = { cert: 'agent-client.crt', key: 'agent-client.key' } as const;
+
+/**
+ * The console's client certificate for the agents' console API (DESIGN.md §3): self-signed,
+ * made once in `dir` (key 0600) and reused, so that the agents that pinned its fingerprint
+ * after the agent password keep trusting this console across restarts.
+ */
+export function loadAgentClientIdentity(dir: string, now: Date = new Date()): Promise<TlsMaterial> {
+  return loadSelfSigned(dir, agentClientFiles, 'client', now);
+}
+
+async function loadSelfSigned(
+  dir: string,
+  files: { readonly cert: string; readonly key: string },
+  usage: 'server' | 'client',
+  now: Date,
+): Promise<TlsMaterial> {
+  const certFile = join(dir, files.cert);
+  const keyFile = join(dir, files.key);
   if (!existsSync(certFile) || !existsSync(keyFile)) {
-    const made = await makeSelfSigned(now);
+    const made = await makeSelfSigned(now, usage);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(keyFile, made.key, { mode: 0o600 });
     writeFileSync(certFile, made.cert, { mode: 0o644 });
@@ -55,7 +75,10 @@ function describe(cert: string, key: string, selfSigned: boolean): TlsMaterial {
   return { cert, key, selfSigned, fingerprint: hex.match(/../g)!.join(':') };
 }
 
-async function makeSelfSigned(now: Date): Promise<{ cert: string; key: string }> {
+async function makeSelfSigned(
+  now: Date,
+  usage: 'server' | 'client',
+): Promise<{ cert: string; key: string }> {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, [
     'sign',
@@ -71,7 +94,9 @@ async function makeSelfSigned(now: Date): Promise<{ cert: string; key: string }>
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.ExtendedKeyUsageExtension([
+        usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth,
+      ]),
       new x509.SubjectAlternativeNameExtension([
         { type: 'dns', value: host },
         { type: 'dns', value: 'localhost' },

@@ -15,6 +15,7 @@ const consoleErrorStatus = {
   CONSOLE_NOT_FOUND: 404,
   CONSOLE_CONFLICT: 409,
   CONSOLE_LINK_UNAVAILABLE: 503,
+  CONSOLE_ACTION_REFUSED: 409,
   CONSOLE_INTERNAL: 500,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 

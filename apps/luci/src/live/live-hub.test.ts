@@ -1,65 +1,29 @@
-import type { AddressInfo } from 'node:net';
-import { type LiveMessage, liveCloseCodes } from '@quorate/protocol';
+import { liveCloseCodes } from '@quorate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
   fakeClusterLinks,
+  type LiveSocket,
+  openLiveSocket,
   startTestConsole,
   type TestBrowser,
   type TestConsole,
 } from '../../testing/test-console.js';
 
 let luci: TestConsole | undefined;
-const sockets: WebSocket[] = [];
+const sockets: LiveSocket[] = [];
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.terminate();
+  for (const socket of sockets.splice(0)) socket.socket.terminate();
   await luci?.close();
 });
 
-const snapshot = {
-  clusterName: 'webcluster',
-  configVersion: 1,
-  nodes: [{ name: 'node1', address: '192.0.2.1', port: 11111, agentFingerprint: 'AA' }],
-};
-
-/** A live socket that queues what it receives, so a test can await each message in turn. */
-async function openLive(browser: TestBrowser, headers: Record<string, string> = {}) {
-  const app = luci!.app;
-  const { port } = app.server.address() as AddressInfo;
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/api/live`, {
-    headers: {
-      host: 'console.test',
-      origin: 'http://console.test',
-      cookie: browser.cookie ?? '',
-      ...headers,
-    },
-  });
-  sockets.push(socket);
-  // A refused handshake also reports an error; the test looks at the status instead.
-  socket.on('error', () => undefined);
-  const queue: LiveMessage[] = [];
-  const waiters: ((m: LiveMessage) => void)[] = [];
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as LiveMessage;
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  const next = () =>
-    new Promise<LiveMessage>((resolve) => {
-      const queued = queue.shift();
-      if (queued) resolve(queued);
-      else waiters.push(resolve);
-    });
-  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  const refused = new Promise<number>((resolve) =>
-    socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
-  );
-  return { socket, next, closed, refused };
+function openLive(browser: TestBrowser, headers: Record<string, string> = {}) {
+  const live = openLiveSocket(luci!.app, browser, headers);
+  sockets.push(live);
+  return live;
 }
 
 async function listening(): Promise<TestConsole> {
-  luci = await startTestConsole(fakeClusterLinks(snapshot));
+  luci = await startTestConsole(fakeClusterLinks());
   await luci.app.listen({ host: '127.0.0.1', port: 0 });
   return luci;
 }

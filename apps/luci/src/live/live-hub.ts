@@ -1,7 +1,11 @@
-import { type LiveMessage, liveCloseCodes } from '@quorate/protocol';
+import { type ClusterStatusView, type LiveMessage, liveCloseCodes } from '@quorate/protocol';
 import type { WebSocket } from 'ws';
 import type { SessionManager } from '../auth/session-manager.js';
 import type { ClusterRegistry } from '../cluster-link/cluster-registry.js';
+import type { UserRow } from '../store/index.js';
+
+/** A cluster's page state as `user` may see it; null when the user may not view it. */
+export type StatusViewFor = (user: UserRow, cluster: string) => ClusterStatusView | null;
 
 interface LiveClient {
   readonly socket: WebSocket;
@@ -11,8 +15,9 @@ interface LiveClient {
 type EndReason = Extract<LiveMessage, { type: 'session-ended' }>['reason'];
 
 /**
- * The browser tabs' live sockets (one per tab). It pushes the cluster registry to each tab as it
- * changes, filtered by what that tab's user may see, and tells a tab when its session ended.
+ * The browser tabs' live sockets (one per tab). It pushes the cluster registry and the status of
+ * every cluster to each tab as they change, filtered by what that tab's user may see, and tells
+ * a tab when its session ended.
  */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
@@ -20,6 +25,7 @@ export class LiveHub {
   constructor(
     private readonly sessions: SessionManager,
     private readonly registry: () => ClusterRegistry,
+    private readonly statusFor: StatusViewFor,
   ) {}
 
   get size(): number {
@@ -30,12 +36,18 @@ export class LiveHub {
     const client = { socket, tokenHash };
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
-    this.pushClusters(client);
+    const clusters = this.pushClusters(client);
+    for (const name of clusters) this.pushStatus(client, name);
   }
 
   /** Sends every tab its user's current cluster list. */
   publishClusters(): void {
     for (const client of this.clients) this.pushClusters(client);
+  }
+
+  /** Sends every tab whose user may view `cluster` that cluster's page state. */
+  publishStatus(cluster: string): void {
+    for (const client of this.clients) this.pushStatus(client, cluster);
   }
 
   /** Ends the tabs of one session (sign-out) or of every session whose store row is gone. */
@@ -57,13 +69,22 @@ export class LiveHub {
     this.clients.clear();
   }
 
-  private pushClusters(client: LiveClient): void {
+  /** Sends the tab its user's cluster list; returns the names in it. */
+  private pushClusters(client: LiveClient): string[] {
     const principal = this.sessions.principalByHash(client.tokenHash);
     if (!principal) {
       this.end(client, 'expired');
-      return;
+      return [];
     }
-    send(client.socket, { type: 'clusters', clusters: this.registry().listFor(principal.user) });
+    const clusters = this.registry().listFor(principal.user);
+    send(client.socket, { type: 'clusters', clusters });
+    return clusters.map((c) => c.name);
+  }
+
+  private pushStatus(client: LiveClient, cluster: string): void {
+    const principal = this.sessions.principalByHash(client.tokenHash);
+    const view = principal ? this.statusFor(principal.user, cluster) : null;
+    if (view) send(client.socket, { type: 'cluster-status', cluster: view });
   }
 
   private end(client: LiveClient, reason: EndReason): void {

@@ -1,6 +1,7 @@
 import { AuditStore } from './audit-store.js';
 import { ClustersStore } from './clusters-store.js';
 import type { SqliteDatabase } from './database.js';
+import { EventsStore } from './events-store.js';
 import { SessionsStore } from './sessions-store.js';
 import { UsersStore } from './users-store.js';
 
@@ -12,6 +13,7 @@ export {
   openMemoryDatabase,
   type SqliteDatabase,
 } from './database.js';
+export type { EventRecord } from './events-store.js';
 export type { SessionRow } from './sessions-store.js';
 export type { UserRow } from './users-store.js';
 
@@ -21,12 +23,14 @@ export class ConsoleStore {
   readonly sessions: SessionsStore;
   readonly clusters: ClustersStore;
   readonly audit: AuditStore;
+  readonly events: EventsStore;
 
   constructor(readonly db: SqliteDatabase) {
     this.users = new UsersStore(db);
     this.sessions = new SessionsStore(db);
     this.clusters = new ClustersStore(db);
     this.audit = new AuditStore(db);
+    this.events = new EventsStore(db);
   }
 
   close(): void {

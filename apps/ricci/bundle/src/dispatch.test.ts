@@ -24,7 +24,7 @@ describe('dispatch: which command the executable runs', () => {
   });
 
   it('runs as quorate the command named first, for every linked command and cert', () => {
-    for (const command of [...LINKED_COMMANDS, 'cert']) {
+    for (const command of [...LINKED_COMMANDS, 'cert', 'support-report']) {
       expect(dispatch('/opt/quorate/bin/quorate', [command, 'x', '--y'])).toEqual({
         kind: 'run',
         command,

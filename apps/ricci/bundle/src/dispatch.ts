@@ -18,7 +18,7 @@ export const LINKED_COMMANDS = [
 type LinkedCommand = (typeof LINKED_COMMANDS)[number];
 
 /** What `quorate` itself runs: `quorate cert …`, and every linked command by name. */
-export type CommandName = LinkedCommand | 'cert' | 'version' | 'help';
+export type CommandName = LinkedCommand | 'cert' | 'support-report' | 'version' | 'help';
 
 export type Dispatch =
   | { readonly kind: 'run'; readonly command: CommandName; readonly args: readonly string[] }
@@ -32,8 +32,10 @@ export const USAGE = `usage: quorate COMMAND [ARGS...]
   ccs_tool ARGS...          edit cluster.conf; ccs_tool help
   fence_ack_manual NODE     acknowledge a manual fence
   cert ca|node NAME         make the cluster CA or a node certificate
+  support-report ARGS...    gather config (secrets redacted), status and logs into one archive
   --version                 print the version
-Each command but cert also runs by its own name (a link to this executable in bin/).
+Each command but cert and support-report also runs by its own name (a link to this executable
+in bin/).
 `;
 
 const isLinked = (name: string): name is LinkedCommand =>
@@ -50,6 +52,8 @@ export function dispatch(argv0: string, args: readonly string[]): Dispatch {
   if (first === '--version' || first === 'version') {
     return { kind: 'run', command: 'version', args: [] };
   }
-  if (first === 'cert' || isLinked(first)) return { kind: 'run', command: first, args: rest };
+  if (first === 'cert' || first === 'support-report' || isLinked(first)) {
+    return { kind: 'run', command: first, args: rest };
+  }
   return { kind: 'usage-error', message: `unknown command "${first}"` };
 }

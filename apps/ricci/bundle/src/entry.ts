@@ -38,6 +38,12 @@ async function runCli(command: CliCommand, args: readonly string[]): Promise<num
       const { runCmanTool } = await import('../../../../packages/cli/dist/cman-tool/main.js');
       return runCmanTool(args, env, processIo(), processRunOptions());
     }
+    case 'support-report': {
+      const { runSupportReport } = await import(
+        '../../../../packages/cli/dist/support-report/main.js'
+      );
+      return runSupportReport(args, env, processIo(), processRunOptions());
+    }
     case 'fence_ack_manual': {
       const { runFenceAckManual } = await import(
         '../../../../packages/cli/dist/fence-ack-manual/main.js'

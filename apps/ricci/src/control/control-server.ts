@@ -221,7 +221,7 @@ interface Schema<T> {
 }
 
 /** The provider's answer must match the protocol too: a bad one is the agent's bug, reported. */
-function checked<T>(schema: Schema<T>, value: unknown, what: string): T {
+export function checked<T>(schema: Schema<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { controlSocketPath } from '@quorate/protocol';
+import { parseListenAddress } from '../metrics/metrics-server.js';
 import { stateDirFrom } from '../storage/state-dir.js';
 import type { LogLevel, PeerAddress } from '../transport/transport-types.js';
 import { isLogLevel } from './json-log.js';
@@ -30,6 +31,8 @@ export interface DaemonOptions {
    * `$QUORATE_SOCKET`, else /run/quorate/ricci.sock. Absent: no control socket (in-process tests).
    */
   readonly controlSocket?: string;
+  /** `HOST:PORT` where `/metrics` is served over plain HTTP; absent: not served. */
+  readonly metricsListen?: string;
 }
 
 export const USAGE = `usage: ricci --node NAME [options]
@@ -46,12 +49,14 @@ export const USAGE = `usage: ricci --node NAME [options]
                           up from the cluster; only while the others are quorate without it
   --control-socket PATH   the control socket for the command line (default $QUORATE_SOCKET,
                           else /run/quorate/ricci.sock)
+  --metrics-listen H:P    serve Prometheus /metrics over HTTP there (default: not served)
   --config FILE           a JSON file with any of: nodeName, listenHost, port, peers
                           ([{name, addresses}]), stateDir, configDir, logLevel, tickMs,
                           snapshotEntries; options on the command line win
 SIGTERM leaves the cluster cleanly; SIGHUP proposes the config directory's cluster.conf when
 its config_version is newer than the committed one (on the leader, as cman_tool version -r).
   --version               print the version and exit
+ricci password [--state-dir DIR] < FILE sets the agent password that consoles send once
 `;
 
 /** A wrong option or config file; `message` names the option or field and the rule. */
@@ -96,6 +101,7 @@ export function parseDaemonArgs(
       DEFAULT_SNAPSHOT_ENTRIES,
     rejoin: values.rejoin ?? false,
     controlSocket: values['control-socket'] ?? controlSocketPath(env),
+    metricsListen: metricsListenOf(values['metrics-listen'] ?? stringField(file, 'metricsListen')),
   };
   if (options.port < 1 || options.port > 65535)
     throw new OptionsError(`--port: ${port} is not a TCP port`);
@@ -121,6 +127,7 @@ function parseCliArgs(args: readonly string[]) {
         'snapshot-entries': { type: 'string' },
         rejoin: { type: 'boolean' },
         'control-socket': { type: 'string' },
+        'metrics-listen': { type: 'string' },
         config: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean' },
@@ -188,4 +195,15 @@ function filePeers(value: unknown): PeerAddress[] {
       throw new OptionsError(`config file /peers/${index}: needs a name and a list of addresses`);
     return { name, addresses: addresses as string[] };
   });
+}
+
+/** --metrics-listen, checked when given. */
+function metricsListenOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parseListenAddress(value);
+  } catch (error) {
+    throw new OptionsError((error as Error).message);
+  }
+  return value;
 }

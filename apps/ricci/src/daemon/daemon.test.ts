@@ -1,5 +1,6 @@
 import {
   appendFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -297,3 +298,81 @@ describe('ricci daemon', () => {
     await start(2);
   });
 });
+
+describe('ricci daemon, configuration changes', () => {
+  /** Fresh state and config directories for each node (the TLS files copied from the suite's). */
+  function freshOptions(test: string): (index: number) => Partial<DaemonOptions> {
+    return (index) => {
+      const name = NAMES[index] as string;
+      const stateDir = join(root, test, name);
+      cpSync(tlsDirIn(join(root, name)), tlsDirIn(stateDir), { recursive: true });
+      const configDir = join(root, test, `${name}-etc`);
+      mkdirSync(configDir, { recursive: true });
+      return { stateDir, configDir };
+    };
+  }
+
+  it('a node started without a cluster.conf starts its resource manager when the file commits', async () => {
+    const dirs = freshOptions('late-config');
+    const options = [0, 1, 2].map(dirs);
+    writeFileSync(join(options[0]?.configDir as string, 'cluster.conf'), threeNodeConf(1));
+    const agents = await Promise.all([0, 1, 2].map((i) => start(i, options[i])));
+    expect(agents.map((agent) => agent.daemon.host.serviceController() !== null)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    for (const agent of agents.slice(1)) {
+      const started = await agent.until((l) => l.event === 'resource-manager-started');
+      expect(started.fields).toMatchObject({ configVersion: 1 });
+      expect(agent.daemon.host.serviceController()).not.toBeNull();
+    }
+    // Still one cluster: each switched node (a new incarnation) is quorate again afterwards.
+    for (const agent of agents.slice(1)) {
+      const switched = agent.lines.findIndex((l) => l.event === 'resource-manager-started');
+      await agent.until(
+        (l) =>
+          l.event === 'quorum-changed' &&
+          l.fields.quorate === true &&
+          agent.lines.indexOf(l) > switched,
+      );
+    }
+    for (const agent of agents) expect(agent.daemon.host.status().configVersion).toBe(1);
+  });
+
+  it('drops the links of a node removed from the committed cluster.conf, and refuses it', async () => {
+    const dirs = freshOptions('removal');
+    const options = [0, 1, 2].map(dirs);
+    for (const option of options) {
+      writeFileSync(join(option.configDir as string, 'cluster.conf'), threeNodeConf(1));
+    }
+    const agents = await Promise.all([0, 1, 2].map((i) => start(i, options[i])));
+    const leaders = await Promise.all(agents.map(leaderOf));
+    const leader = NAMES.indexOf(leaders[0]?.split('@')[0] as string);
+    // Formation commits version 1 first (a change proposed before that is refused).
+    await Promise.all(agents.map((agent) => agent.until((l) => l.event === 'config-applied')));
+    // Remove a follower: the leader's file without it, proposed as `cman_tool version -r` does.
+    const removed = [0, 1, 2].find((i) => i !== leader) as number;
+    const kept = NAMES.filter((_, i) => i !== removed);
+    const leaderDir = options[leader]?.configDir as string;
+    writeFileSync(join(leaderDir, 'cluster.conf'), nodesConf(2, kept));
+    agents[leader]?.daemon.reloadConfig();
+    const name = NAMES[removed] as string;
+    for (const i of [0, 1, 2].filter((j) => j !== removed)) {
+      const agent = agents[i]!;
+      await agent.until((l) => l.event === 'peer-dropped' && l.fields.peer === name);
+      await agent.until((l) => l.event === 'peer-undialled' && l.fields.peer === name);
+      // Its redials are refused at the TLS handshake.
+      await agent.until((l) => l.event === 'peer-refused' && l.fields.peer === name);
+      expect(agent.daemon.host.status().voters).toEqual(kept);
+    }
+  });
+});
+
+/** A cluster.conf of `names` at `version`. */
+function nodesConf(version: number, names: readonly string[]): string {
+  const nodes = names
+    .map((name) => `    <clusternode name="${name}" nodeid="${NAMES.indexOf(name) + 1}"/>\n`)
+    .join('');
+  return `<?xml version="1.0"?>\n<cluster name="test" config_version="${version}">\n  <clusternodes>\n${nodes}  </clusternodes>\n</cluster>\n`;
+}

@@ -3,10 +3,18 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { ClusterNode, parseClusterConf, ServiceController } from '@quorate/core';
+import { discoverAgents } from '../agent-runner/metadata-discovery.js';
+import { ResourceAgentRunner } from '../agent-runner/resource-agent-runner.js';
+import { CONSOLE_DIR } from '../console/agent-password.js';
+import { type AgentAddress, ConsoleApi } from '../console/console-server.js';
+import { LogRing } from '../console/log-ring.js';
+import { readStdin, runPasswordCommand } from '../console/password-command.js';
+import type { ControlProvider } from '../control/control-provider.js';
 import { type ControlServer, serveControlSocket } from '../control/control-server.js';
 import { AgentOperationExecutor } from '../executor/agent-operation-executor.js';
+import { startWithMetrics } from '../metrics/daemon-metrics.js';
 import { CLUSTER_CONF_FILE, writeClusterConf } from '../storage/cluster-conf-file.js';
-import { DurableLog } from '../storage/durable-log.js';
+import { DurableLog, type RestoredState } from '../storage/durable-log.js';
 import { wipeForRejoin } from '../storage/rejoin.js';
 import {
   ensurePrivateDir,
@@ -15,7 +23,7 @@ import {
   type StateDirLock,
 } from '../storage/state-dir.js';
 import { CorruptStateError, StateDirLockedError } from '../storage/storage-errors.js';
-import { readNodeTls, tlsDirIn } from '../tls/tls-files.js';
+import { type NodeTlsMaterial, readNodeTls, tlsDirIn } from '../tls/tls-files.js';
 import { PeerTransport } from '../transport/peer-transport.js';
 import { DaemonControl } from './daemon-control.js';
 import { type DaemonOptions, OptionsError, parseDaemonArgs, USAGE } from './daemon-options.js';
@@ -27,10 +35,17 @@ import { type ClusterView, clusterView } from './voting-config.js';
 export const RICCI_VERSION = '0.1.0';
 /** How long SIGTERM waits for the leave notices to reach the peers before it closes the links. */
 const LEAVE_FLUSH_MS = 1000;
+/**
+ * How long SIGTERM waits for the local services to stop before it exits without a goodbye (its
+ * peers then fence it): systemd's default stop timeout is 90 s.
+ */
+const LEAVE_TIMEOUT_MS = 80_000;
 
 export interface DaemonIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Standard input to its end (`ricci password`); the process's own when absent. */
+  stdin?(): Promise<string>;
 }
 
 /** A running agent; `stop()` is what SIGTERM does, `reloadConfig()` what SIGHUP does. */
@@ -52,6 +67,9 @@ export async function runRicci(
   env: NodeJS.ProcessEnv,
   io: DaemonIo,
 ): Promise<number> {
+  if (args[0] === 'password') {
+    return runPasswordCommand(args.slice(1), env, { stdin: readStdin, ...io });
+  }
   let options: DaemonOptions;
   try {
     const command = parseDaemonArgs(args, env, hostname());
@@ -120,7 +138,8 @@ export async function startDaemon(
   let storage: DurableLog | null = null;
   try {
     if (options.rejoin) {
-      const wipe = wipeForRejoin(options.stateDir, [LOCK_FILE, basename(tlsDirIn('.'))]);
+      const keep = [LOCK_FILE, basename(tlsDirIn('.')), CONSOLE_DIR];
+      const wipe = wipeForRejoin(options.stateDir, keep);
       log('warn', 'rejoin-wiped', {
         removed: wipe.removed,
         term: wipe.kept?.term ?? 0,
@@ -131,7 +150,11 @@ export async function startDaemon(
     if (storage.truncatedTailBytes > 0) {
       log('warn', 'log-tail-truncated', { bytes: storage.truncatedTailBytes, file: storage.path });
     }
-    return await startNode(options, log, storage, lock, onLeaveRequested);
+    const opened = storage;
+    const agent = { node: options.nodeName, version: RICCI_VERSION };
+    return await startWithMetrics(options.metricsListen, agent, log, (nodeLog) =>
+      startNode(options, nodeLog, opened, lock, onLeaveRequested),
+    );
   } catch (error) {
     storage?.close();
     lock.release();
@@ -141,11 +164,14 @@ export async function startDaemon(
 
 async function startNode(
   options: DaemonOptions,
-  log: JsonLog,
+  daemonLog: JsonLog,
   storage: DurableLog,
   lock: StateDirLock,
   onLeaveRequested: () => void,
 ): Promise<RunningDaemon> {
+  // The console's `logs` request reads the newest lines from here.
+  const logRing = new LogRing();
+  const log = logRing.tee(daemonLog);
   const view = clusterView(options.nodeName, options.configDir, options.port, options.peers);
   const voters = new Set(view.config.voters.map((voter) => voter.id));
   if (!voters.has(options.nodeName)) {
@@ -159,14 +185,36 @@ async function startNode(
     random: { nextInt: (bound: number) => randomInt(bound) },
     ...(restored ? { restored } : {}),
   };
-  // With a cluster.conf the node runs the resource manager; from a peer list, consensus only.
+  // With a cluster.conf the node runs the resource manager; from a peer list, consensus only
+  // until the first file is committed, when the host starts the resource manager.
+  const makeController = (clusterConf: string, state: RestoredState) =>
+    new ServiceController({ ...nodeOptions, restored: state, clusterConf });
   const node =
     view.clusterConf !== null
       ? new ServiceController({ ...nodeOptions, clusterConf: view.clusterConf })
       : new ClusterNode(nodeOptions);
   let host: NodeHost | null = null;
   const clock = new TickClock(options.tickMs, (count, missed) => host?.tick(count, missed));
-  const transport = peerTransport(options, view, log, clock, () => host);
+  const tls = readNodeTls(tlsDirIn(options.stateDir), options.nodeName);
+  let control: DaemonControl | null = null;
+  let listenPort = options.port;
+  const consoleApi = new ConsoleApi({
+    nodeName: options.nodeName,
+    agentVersion: RICCI_VERSION,
+    stateDir: options.stateDir,
+    provider: providerOf(() => control),
+    nodes: () => agentAddresses(options, currentView(options, view), listenPort),
+    agentCertPem: tls.certPem,
+    discoverAgents: async () => {
+      const found = await discoverAgents(new ResourceAgentRunner());
+      return { resourceAgents: found.agents, failures: found.failures };
+    },
+    hostname: hostname(),
+    logs: logRing,
+    log: (level, event, fields) => log(level, event, fields),
+    tickMs: options.tickMs,
+  });
+  const transport = peerTransport(options, view, tls, consoleApi, log, clock, () => host);
   /**
    * Every input other than a peer message goes through here: the ticks the clock let pass
    * come first, and since the input may end a quiet spell, the clock wakes tick by tick again.
@@ -181,7 +229,6 @@ async function startNode(
     log,
     node: options.nodeName,
   });
-  let control: DaemonControl | null = null;
   host = new NodeHost({
     node,
     storage,
@@ -192,8 +239,18 @@ async function startNode(
     tickMs: options.tickMs,
     tokenMs: view.config.tokenMs,
     executor,
-    onControllerEvent: (event) => control?.controllerEvent(event),
+    onControllerEvent: (event) => {
+      control?.controllerEvent(event);
+      consoleApi.coreEvent(event);
+    },
+    onObserverEvent: (event) => consoleApi.coreEvent(event),
     clusterConf: view.clusterConf,
+    makeController,
+    // The config directory now holds the committed file: its nodes are the peers to reach.
+    onConfigChanged: () =>
+      transport.configChanged(
+        clusterView(options.nodeName, options.configDir, options.port, options.peers).peers,
+      ),
   });
   const running = host;
   control = new DaemonControl({
@@ -207,12 +264,14 @@ async function startNode(
   // The new incarnation is durable before any peer can hear of it.
   host.drain();
   const port = await transport.start();
+  listenPort = port;
   let controlServer: ControlServer | null;
   try {
     controlServer = await serveControl(options, control, log);
   } catch (error) {
     running.stop();
     await executor.close();
+    consoleApi.close();
     await transport.close();
     throw error;
   }
@@ -234,11 +293,15 @@ async function startNode(
     reloadConfig: () => input(() => reloadConfig(options.configDir, running, log)),
     stop: async () => {
       await controlServer?.close();
+      consoleApi.close();
+      // Services stop before the goodbye; the clock, the agents and the links keep running.
+      const left = await running.leaveCleanly(LEAVE_TIMEOUT_MS);
+      if (!left) log('error', 'leave-timed-out', { timeoutMs: LEAVE_TIMEOUT_MS });
+      input(() => running.leave());
       // No agent result may reach the controller after it left.
       await executor.close();
-      input(() => running.leave());
       clock.stop();
-      await transport.close(LEAVE_FLUSH_MS);
+      await transport.close(left ? LEAVE_FLUSH_MS : 0);
       storage.close();
       lock.release();
     },
@@ -263,6 +326,8 @@ async function serveControl(
 function peerTransport(
   options: DaemonOptions,
   view: ClusterView,
+  tls: NodeTlsMaterial,
+  consoleApi: ConsoleApi,
   log: JsonLog,
   clock: TickClock,
   host: () => NodeHost | null,
@@ -272,8 +337,9 @@ function peerTransport(
     self: options.nodeName,
     listenHost: options.listenHost,
     listenPort: options.port,
-    tls: readNodeTls(tlsDirIn(options.stateDir), options.nodeName),
+    tls,
     peers: view.peers,
+    console: consoleApi,
     // The committed configuration decides once there is one (a deleted node is refused).
     isMember: (name) => host()?.status().voters.includes(name) ?? startupVoters.has(name),
     onMessage: (message) => {
@@ -320,4 +386,55 @@ function reloadConfig(configDir: string, host: NodeHost, log: JsonLog): void {
       detail: result.message,
     });
   }
+}
+
+/** The control socket's provider, for the console API built before it. */
+function providerOf(control: () => DaemonControl | null): ControlProvider {
+  const running = () => {
+    const provider = control();
+    if (provider === null) throw new Error('the agent is still starting');
+    return provider;
+  };
+  return {
+    status: () => running().status(),
+    clusterConf: () => running().clusterConf(),
+    request: (action) => running().request(action),
+  };
+}
+
+/** The config directory's nodes now (it holds the committed file), else those at start. */
+function currentView(options: DaemonOptions, atStart: ClusterView): ClusterView {
+  try {
+    return clusterView(options.nodeName, options.configDir, options.port, options.peers);
+  } catch {
+    return atStart;
+  }
+}
+
+/** Where each node's agent listens: this one's own port, each peer's first address. */
+function agentAddresses(
+  options: DaemonOptions,
+  view: ClusterView,
+  listenPort: number,
+): AgentAddress[] {
+  const wildcard = ['0.0.0.0', '::', ''].includes(options.listenHost);
+  const self = {
+    name: options.nodeName,
+    address: wildcard ? options.nodeName : options.listenHost,
+    port: listenPort,
+  };
+  const peers = view.peers.flatMap((peer) => {
+    const first = peer.addresses[0];
+    const parsed = first === undefined ? null : hostAndPort(first);
+    return parsed === null ? [] : [{ name: peer.name, ...parsed }];
+  });
+  return [self, ...peers];
+}
+
+/** `host:port`, `[v6]:port`; null when it is neither. */
+function hostAndPort(text: string): { address: string; port: number } | null {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  const address = match?.[1] ?? match?.[2];
+  return address === undefined || !(port >= 1 && port <= 65535) ? null : { address, port };
 }

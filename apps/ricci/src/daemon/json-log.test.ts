@@ -12,8 +12,10 @@ describe('jsonLog', () => {
     );
     log('debug', 'hidden', {});
     log('warn', 'peer-refused', { peer: 'node9' });
+    log('warn', 'node-lost', { node: 'node3' });
     expect(lines).toEqual([
-      '{"time":"1970-01-01T00:00:00.000Z","level":"warn","event":"peer-refused","node":"node1","peer":"node9"}\n',
+      '{"time":"1970-01-01T00:00:00.000Z","level":"warn","event":"peer-refused","node":"node1","peer":"node9","agent":"node1"}\n',
+      '{"time":"1970-01-01T00:00:00.000Z","level":"warn","event":"node-lost","node":"node3","agent":"node1"}\n',
     ]);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterNode, type PeerMessage } from '@quorate/core';
+import { ClusterNode, type LogEntry, type PeerMessage, ServiceController } from '@quorate/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableLog } from '../storage/durable-log.js';
 import type { WireMessage } from '../transport/transport-types.js';
@@ -57,6 +57,7 @@ const heartbeat = (from: string): PeerMessage => ({
   commit: 0,
   members: ['a', 'b', 'c'],
   sentTick: 0,
+  // The leader heard b's answer sent at b's tick 0: b's lease counts from there.
   echoTick: 0,
 });
 
@@ -75,6 +76,26 @@ describe('NodeHost', () => {
     follower.drain();
     expect(sent).toHaveLength(1);
     expect(follower.status()).toMatchObject({ role: 'follower', leader: 'a', quorate: true });
+  });
+
+  it('wakes a follower before the lease its leader last confirmed runs out, not a token after a late message', () => {
+    const { host: follower } = host(1000);
+    follower.receive(heartbeat('a'));
+    follower.drain();
+    follower.tick(10);
+    // The leader's next message arrives ten ticks later but echoes the same answer of tick 0:
+    // the lease (20 ticks from tick 0) ends at tick 20, long before a token from now (30).
+    const late = heartbeat('a');
+    follower.receive(late);
+    follower.drain();
+    expect(follower.quietUntilTick(late)).toBe(18);
+    // And indeed the follower is no longer quorate at tick 20 without a newer echo.
+    follower.tick(10);
+    expect(follower.status()).toMatchObject({ leader: 'a', quorate: false });
+    // A message echoing no answer at all starts no lease: the clock ticks one by one.
+    const none = { ...heartbeat('a'), echoTick: -1 } as PeerMessage;
+    follower.receive(none);
+    expect(follower.quietUntilTick(none)).toBe(0);
   });
 
   it('keeps ticking one by one after anything but its leader speaking', () => {
@@ -138,5 +159,115 @@ describe('NodeHost', () => {
     expect(sent).toEqual([]);
     leader.tick(1);
     expect(sent.filter((m) => m.type === 'append-request')).toHaveLength(2);
+  });
+});
+
+/** A runnable cluster.conf of a, b and c. */
+const conf = (version: number, names = ['a', 'b', 'c']) =>
+  `<?xml version="1.0"?>\n<cluster name="t" config_version="${version}">\n  <clusternodes>\n${names
+    .map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>\n`)
+    .join('')}  </clusternodes>\n</cluster>\n`;
+
+/** A bare node (started from a peer list) that may start its resource manager. */
+function bareHost(snapshotEntries = 1000) {
+  const sent: WireMessage[] = [];
+  const logged: { event: string; fields: Record<string, unknown> }[] = [];
+  const written: string[] = [];
+  let configChanges = 0;
+  const nodeOptions = {
+    id: 'b',
+    config: { voters, expectedVotes: 0, tokenMs: 1000 },
+    tickMs: 50,
+    random: { nextInt: () => 0 },
+  };
+  const made = new NodeHost({
+    node: new ClusterNode(nodeOptions),
+    storage,
+    sink: { send: (message) => sent.push(message) > 0 },
+    log: (_level, event, fields = {}) => logged.push({ event, fields }),
+    writeConfig: (text) => {
+      written.push(text);
+      return { path: 'cluster.conf', written: true, backup: null };
+    },
+    snapshotEntries,
+    tickMs: 50,
+    tokenMs: 1000,
+    makeController: (clusterConf, restored) =>
+      new ServiceController({ ...nodeOptions, restored, clusterConf }),
+    onConfigChanged: () => configChanges++,
+  });
+  hosts.push(made);
+  return { host: made, sent, logged, written, configChanges: () => configChanges };
+}
+
+/** The leader a's append carrying `entries`, committing up to `commit`. */
+const appendFromA = (prevIndex: number, entries: LogEntry[], commit: number): PeerMessage => ({
+  type: 'append-request',
+  from: 'a',
+  to: 'b',
+  term: 1,
+  incarnation: 1,
+  prevIndex,
+  prevTerm: prevIndex === 0 ? 0 : 1,
+  entries,
+  commit,
+  members: ['a', 'b', 'c'],
+  sentTick: 0,
+  echoTick: -1,
+});
+
+describe('NodeHost without a cluster.conf', () => {
+  it('starts the resource manager when its first cluster.conf commits, keeping log, term and vote', () => {
+    const { host: bare, sent, logged, written, configChanges } = bareHost();
+    bare.drain();
+    expect(bare.serviceController()).toBeNull();
+    const noop: LogEntry = { index: 1, term: 1, kind: 'noop', data: '' };
+    bare.receive(appendFromA(0, [noop], 1));
+    bare.drain();
+    expect(bare.serviceController()).toBeNull();
+    expect(configChanges()).toBe(0);
+    const config: LogEntry = { index: 2, term: 1, kind: 'config', data: conf(1) };
+    bare.receive(appendFromA(1, [config], 2));
+    bare.drain();
+    // The controller replays the log it was restored from: the same text again, which the real
+    // writer leaves alone.
+    expect(new Set(written)).toEqual(new Set([conf(1)]));
+    expect(bare.serviceController()).not.toBeNull();
+    expect(bare.status()).toMatchObject({ term: 1, commit: 2, lastIndex: 2, configVersion: 1 });
+    // A restart in all but the process: a new incarnation, durable before anything is sent.
+    expect(bare.status().incarnation).toBe(2);
+    expect(storage.restored()?.hardState).toMatchObject({ term: 1, commit: 2, incarnation: 2 });
+    const started = logged.find((line) => line.event === 'resource-manager-started');
+    expect(started?.fields).toMatchObject({ configVersion: 1, term: 1, commit: 2 });
+    expect(configChanges()).toBeGreaterThanOrEqual(1);
+    // The controller's node answers the leader's next append from the log it kept.
+    sent.length = 0;
+    bare.receive(appendFromA(2, [], 2));
+    bare.drain();
+    expect(sent.find((m) => m.type === 'append-response')).toMatchObject({
+      success: true,
+      matchIndex: 2,
+      incarnation: 2,
+    });
+  });
+
+  it("snapshots the controller's state of the entries committed with the first file", () => {
+    // A snapshot after every applied entry: the one covering a command committed together with
+    // the file must hold what the controller made of it, not a bare node's empty state.
+    const { host: bare } = bareHost(1);
+    const probed = JSON.stringify({ v: 1, atMs: 0, type: 'probed', node: 'a', incarnation: 1 });
+    const entries: LogEntry[] = [
+      { index: 1, term: 1, kind: 'noop', data: '' },
+      { index: 2, term: 1, kind: 'config', data: conf(1) },
+      { index: 3, term: 1, kind: 'command', data: probed },
+    ];
+    bare.receive(appendFromA(0, entries, 3));
+    bare.drain();
+    expect(bare.serviceController()).not.toBeNull();
+    const snapshot = storage.restored()?.snapshot;
+    expect(snapshot?.index).toBe(3);
+    expect(JSON.parse(snapshot?.appState ?? '{}').probed).toEqual({
+      a: { incarnation: 1, index: 3 },
+    });
   });
 });

@@ -16,7 +16,7 @@ import {
 } from '@quorate/core';
 import type { ExecutorWork } from '../executor/agent-operation-executor.js';
 import type { ConfigFileWrite } from '../storage/cluster-conf-file.js';
-import type { DurableLog } from '../storage/durable-log.js';
+import type { DurableLog, RestoredState } from '../storage/durable-log.js';
 import type { WireMessage } from '../transport/transport-types.js';
 import type { JsonLog } from './json-log.js';
 
@@ -35,8 +35,21 @@ export interface NodeHostOptions {
   readonly executor?: { run(work: ExecutorWork): void };
   /** Told every controller event after it is logged (the control socket's request results). */
   readonly onControllerEvent?: (event: ControllerEvent) => void;
+  /** Told every consensus event as it is published (the console API pushes them). */
+  readonly onObserverEvent?: (event: ObserverEvent) => void;
   /** The cluster.conf text the node starts with (the config directory's), if any. */
   readonly clusterConf?: string | null;
+  /**
+   * Makes the `ServiceController` for a bare node once its first cluster.conf is committed
+   * (formation from another host's file), from the node's durable state. Without it a bare
+   * node stays consensus-only.
+   */
+  readonly makeController?: (clusterConf: string, restored: RestoredState) => ServiceController;
+  /**
+   * Told after a committed cluster.conf was written or the committed voting set changed (the
+   * entry closing a joint change): the transport dials new nodes and drops removed ones.
+   */
+  readonly onConfigChanged?: () => void;
   readonly storage: DurableLog;
   readonly sink: MessageSink;
   readonly log: JsonLog;
@@ -57,14 +70,23 @@ export interface NodeHostOptions {
  */
 export class NodeHost {
   private drainScheduled = false;
+  /** Told once the node's goodbye is out (see `leaveCleanly`). */
+  private leftWaiter: (() => void) | null = null;
   private stopped = false;
-  private readonly node: ClusterNode;
-  private readonly controller: ServiceController | null;
+  private node: ClusterNode;
+  private controller: ServiceController | null;
+  /** The committed voting set as last seen, to notice a node added or removed. */
+  private votersKey: string;
   private confText: string | null;
   /** The core's clocks in ticks, following the committed cluster.conf's `<totem token>`. */
   private timings: Timings;
-  /** Ticks given to the core so far: its own count of time. */
+  /** Ticks given to the host so far: the clock's count of time. */
   private ticks = 0;
+  /**
+   * The host's tick at which the core's own count began (the core stamps messages with it):
+   * 0, or when the resource manager started, the tick it started at.
+   */
+  private coreStartTick = 0;
   /** A leader's latest heartbeat round: the tick it went out at and who has not answered. */
   private round: { sentTick: number; unanswered: Set<string> } | null = null;
 
@@ -73,6 +95,7 @@ export class NodeHost {
     this.node = options.node instanceof ClusterNode ? options.node : options.node.node;
     this.timings = this.timingsOf(options.tokenMs);
     this.confText = options.clusterConf ?? null;
+    this.votersKey = votersKeyOf(this.node);
   }
 
   status(): NodeStatus {
@@ -113,9 +136,10 @@ export class NodeHost {
    * when the clock must wake for every tick. Two cases are known to be quiet:
    *
    * - a follower that has heard from its leader does nothing of its own until a token time
-   *   later: it neither campaigns, nor loses quorum, nor sees a member go before then (DESIGN.md
-   *   §2, "Failure detection follows the token"). It wakes two ticks before that, or for the
-   *   leader's next message;
+   *   later: it neither campaigns nor sees a member go before then (DESIGN.md §2, "Failure
+   *   detection follows the token"), and it stays quorate for a lease counted from the tick it
+   *   sent the answer the leader last heard (the message's `echoTick`), which is earlier. It
+   *   wakes two ticks before the first of these ends, or for the leader's next message;
    * - a leader whose last heartbeat round every peer has answered holds a fresh lease from all
    *   of them (its lease outlasts a heartbeat interval), so it does nothing of its own before
    *   its next heartbeat is due, a heartbeat interval after the last.
@@ -136,7 +160,11 @@ export class NodeHost {
     const { role, leader } = this.node.status();
     if (message.type === 'append-request' || message.type === 'install-snapshot') {
       if (role !== 'follower' || leader !== message.from) return 0;
-      return this.ticks + Math.max(0, this.timings.tokenTicks - 2);
+      // An echo of no answer, or of a tick this core never reached, starts no lease.
+      if (message.echoTick < 0 || message.echoTick > this.ticks - this.coreStartTick) return 0;
+      const tokenEnd = this.ticks + this.timings.tokenTicks;
+      const leaseEnd = this.hostTick(message.echoTick) + this.timings.leaseTicks;
+      return Math.max(0, Math.min(tokenEnd, leaseEnd) - 2);
     }
     if (message.type !== 'append-response' || role !== 'leader' || !message.success) return 0;
     const round = this.round;
@@ -144,7 +172,7 @@ export class NodeHost {
     const { heartbeatTicks, leaderLeaseTicks } = this.timings;
     if (leaderLeaseTicks <= heartbeatTicks) return 0;
     round.unanswered.delete(message.from);
-    return round.unanswered.size === 0 ? round.sentTick + heartbeatTicks : 0;
+    return round.unanswered.size === 0 ? this.hostTick(round.sentTick) + heartbeatTicks : 0;
   }
 
   /** The newest cluster.conf text this node applied, else the one it started with, or null. */
@@ -173,9 +201,10 @@ export class NodeHost {
   drain(afterTicks = false): void {
     // Each round may produce more work (a snapshot to store after a compaction).
     for (let round = 0; round < 16 && !this.stopped; round++) {
+      // Asked first: an idle agent drains after every tick and message, mostly for nothing.
+      if (!(this.controller ?? this.node).hasReady()) break;
       const ready = this.controller ? this.controller.ready() : bareReady(this.node.ready());
       const consensus = ready.consensus;
-      if (isEmpty(ready)) return;
       this.options.storage.append(consensus.persist);
       for (const message of consensus.messages) {
         this.options.sink.send(message);
@@ -188,20 +217,84 @@ export class NodeHost {
       for (const event of ready.events) this.publishControllerEvent(event);
       if (this.controller) this.controller.advance(ready);
       else this.node.advance(consensus);
+      const configWritten = consensus.configWrites.length > 0;
+      // A bare node's first committed file starts its resource manager; the bare node takes no
+      // snapshot first (it would hold no controller state). The controller replays the log and
+      // the next round compacts.
+      if (configWritten && !this.controller) this.startResourceManager();
       // Only newly applied entries bring the next snapshot closer.
-      if (consensus.committed.length > 0) this.maybeCompact();
+      else if (consensus.committed.length > 0) this.maybeCompact();
+      if (configWritten || consensus.committed.length > 0) this.noticeConfigChange(configWritten);
     }
+    if (this.leftWaiter && this.node.status().left) this.leftWaiter();
   }
 
   /**
-   * Leaves the cluster cleanly (`cman_tool leave`): the core tells its peers, which report this
-   * node as `left` rather than lost, and the notices are handed to the transport now. The host
-   * takes no input afterwards.
+   * A bare node whose first cluster.conf was just committed starts its resource manager: a
+   * `ServiceController` restored from what this node has stored, which is all of its consensus
+   * state that must survive (log, term, vote, commit). It begins as a restarted node does,
+   * with a new incarnation, as a follower that probes its resources before it runs any
+   * (DESIGN.md §2 "Restart"); a leader gives up its leadership and the cluster elects again.
+   * Everything the old node asked for was carried out before this, so nothing is lost.
    */
-  leave(): void {
-    if (this.stopped) return;
-    this.node.step({ type: 'leave' });
+  private startResourceManager(): void {
+    const text = this.confText;
+    const make = this.options.makeController;
+    const restored = this.options.storage.restored();
+    if (!make || text === null || !restored) return;
+    const before = this.node.status();
+    this.controller = make(text, restored);
+    this.node = this.controller.node;
+    this.coreStartTick = this.ticks;
+    this.round = null;
+    this.options.log('info', 'resource-manager-started', {
+      configVersion: before.configVersion,
+      term: before.term,
+      commit: before.commit,
+      wasLeader: before.role === 'leader',
+      incarnation: this.node.status().incarnation,
+    });
+  }
+
+  /** Tells the daemon when a committed file arrived or the voting set changed. */
+  private noticeConfigChange(configWritten: boolean): void {
+    const votersKey = votersKeyOf(this.node);
+    if (!configWritten && votersKey === this.votersKey) return;
+    this.votersKey = votersKey;
+    this.options.onConfigChanged?.();
+  }
+
+  /**
+   * Starts a clean leave (`cman_tool leave`, SIGTERM). With a resource manager the controller
+   * first stops every local service, and only then tells its peers, which take the goodbye as
+   * the promise that nothing runs here and recover its services without a fence; the host keeps
+   * ticking and running agent operations meanwhile. Resolves true once the goodbye went out,
+   * false when the stops did not finish within `timeoutMs`: the node then exits without a
+   * goodbye and its peers fence it. A node without a resource manager leaves at once.
+   */
+  leaveCleanly(timeoutMs: number): Promise<boolean> {
+    if (this.stopped) return Promise.resolve(this.node.status().left);
+    if (!this.controller) {
+      this.node.step({ type: 'leave' });
+      this.drain();
+      return Promise.resolve(true);
+    }
+    this.controller.step({ type: 'leave' });
     this.drain();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      const finish = (left: boolean) => {
+        clearTimeout(timer);
+        this.leftWaiter = null;
+        resolve(left);
+      };
+      this.leftWaiter = () => finish(true);
+      if (this.node.status().left) finish(true);
+    });
+  }
+
+  /** The host takes no input any more (after a leave, or to exit without one). */
+  leave(): void {
     this.stopped = true;
   }
 
@@ -225,6 +318,11 @@ export class NodeHost {
       this.timings = this.timingsOf(votingConfigOf(text).tokenMs);
     }
     for (const event of ready.events) this.publish(event);
+  }
+
+  /** The host's tick for `coreTick`, a tick of the core's own count (as messages carry). */
+  private hostTick(coreTick: number): number {
+    return this.coreStartTick + coreTick;
   }
 
   private timingsOf(tokenMs: number): Timings {
@@ -272,6 +370,7 @@ export class NodeHost {
   }
 
   private publish(event: ObserverEvent): void {
+    this.options.onObserverEvent?.(event);
     if (event.type === 'entry-committed') {
       const { index, term, kind } = event.entry;
       this.options.log('debug', 'entry-committed', { index, term, kind });
@@ -280,6 +379,10 @@ export class NodeHost {
     const { type, ...fields } = event;
     this.options.log('info', type, fields);
   }
+}
+
+function votersKeyOf(node: ClusterNode): string {
+  return [...node.status().voters].sort().join(',');
 }
 
 /** A bare node's ready in the controller's shape, with nothing of the controller's own. */
@@ -295,21 +398,5 @@ function isControllerInput(
     input.type === 'agent-result' ||
     input.type === 'fence-result' ||
     input.type === 'fence-ack'
-  );
-}
-
-function isEmpty(ready: ControllerReady): boolean {
-  const consensus = ready.consensus;
-  return (
-    consensus.persist.length === 0 &&
-    consensus.messages.length === 0 &&
-    consensus.snapshot === null &&
-    consensus.committed.length === 0 &&
-    consensus.configWrites.length === 0 &&
-    consensus.events.length === 0 &&
-    ready.messages.length === 0 &&
-    ready.agentOps.length === 0 &&
-    ready.fenceOps.length === 0 &&
-    ready.events.length === 0
   );
 }

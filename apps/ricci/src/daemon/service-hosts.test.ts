@@ -182,5 +182,32 @@ describe.skipIf(skip)('a service on test hosts, driven by the RHCS command line'
     expect(result.stdout).toContain(`...Success\nservice:webservice is now running on ${target}\n`);
     await running;
     expect(await fetchFromClient()).toBe(`hello from ${target}`);
+    owner = target;
+  });
+
+  it('SIGTERM on the owner stops webservice there, then leaves; another node starts it, unfenced', async () => {
+    const others = NAMES.filter((name) => name !== owner);
+    const marks = new Map(others.map((name) => [name, events(agent(name)).length]));
+    const leaver = agent(owner);
+    leaver.kill('SIGTERM');
+    expect((await leaver.waitForExit(WAIT_MS)).code).toBe(0);
+    const own = events(leaver);
+    const stopped = own.findIndex((e) => e.event === 'emergency-stop' && e.reason === 'leaving');
+    expect(stopped).toBeGreaterThanOrEqual(0);
+    const survivor = others[0] as string;
+    const moved = await waitForEvent(
+      agent(survivor),
+      (e) => started()(e) && e.owner !== owner,
+      marks.get(survivor),
+    );
+    expect(others).toContain(moved.owner);
+    expect(await fetchFromClient()).toBe(`hello from ${moved.owner}`);
+    for (const name of others) {
+      const after = events(agent(name)).slice(marks.get(name));
+      expect(after.filter((e) => e.event === 'node-lost' || e.event === 'fence-started')).toEqual(
+        [],
+      );
+    }
+    owner = String(moved.owner);
   });
 });

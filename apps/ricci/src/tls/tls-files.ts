@@ -81,7 +81,7 @@ function readPem(dir: string, file: string): string {
  * Writes `text` to a temporary file created with `mode` (never briefly wider), fsyncs it and
  * renames it over `path`, so a crash leaves the old file or the new one, never half of one.
  */
-function writeFileAtomically(path: string, text: string, mode: number): void {
+export function writeFileAtomically(path: string, text: string, mode: number): void {
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fd = openSync(temporary, 'wx', mode);
   try {

@@ -1,17 +1,19 @@
+import type { IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import {
   decodePeerFrame,
   encodePeerFrame,
   negotiatePeerVersion,
-  PEER_PROTOCOL_VERSIONS,
   type PeerFrame,
   PeerFrameError,
 } from '@quorate/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { nodeNameOf } from '../tls/peer-identity.js';
 import {
+  type ConsoleMount,
   PEER_PATH,
   type TransportLog,
   type TransportTls,
@@ -25,6 +27,9 @@ export interface PeerServerOptions {
   readonly onMessage: (message: WireMessage) => void;
   readonly log: TransportLog;
   readonly maxFrameBytes: number;
+  /** The protocol versions this node speaks; each link uses the highest both ends speak. */
+  readonly protocolVersions: readonly number[];
+  readonly console?: ConsoleMount;
 }
 
 /**
@@ -37,11 +42,14 @@ const HARD_CAP_FACTOR = 4;
 /**
  * The listening half of the peer transport: HTTPS with mandatory client certificates from the
  * cluster CA, and a WebSocket endpoint that only receives. A peer is judged right after the
- * TLS handshake, before a byte of its HTTP request is parsed (DESIGN.md §3).
+ * TLS handshake, before a byte of its HTTP request is parsed (DESIGN.md §3). With the console
+ * API mounted, a certificate from outside the CA passes the handshake, but its connection may
+ * only upgrade on the console's path: it is cut before the peer endpoint reads anything.
  */
 export class PeerServer {
   private readonly https: Server;
   private readonly sockets = new Map<WebSocket, string>();
+  private readonly wss: WebSocketServer;
 
   constructor(private readonly options: PeerServerOptions) {
     this.https = createServer({
@@ -49,7 +57,8 @@ export class PeerServer {
       cert: options.tls.certPem,
       key: options.tls.keyPem,
       requestCert: true,
-      rejectUnauthorized: true,
+      // Consoles present certificates of their own making; admit() and upgrade() judge them.
+      rejectUnauthorized: options.console === undefined,
       minVersion: 'TLSv1.3',
     });
     this.https.prependListener('secureConnection', (socket: TLSSocket) => this.admit(socket));
@@ -60,14 +69,40 @@ export class PeerServer {
         detail: error.message,
       });
     });
-    const wss = new WebSocketServer({
-      server: this.https,
-      path: PEER_PATH,
+    this.wss = new WebSocketServer({
+      noServer: true,
       maxPayload: options.maxFrameBytes * HARD_CAP_FACTOR,
     });
-    wss.on('connection', (ws, request) => {
-      const peer = nodeNameOf((request.socket as TLSSocket).getPeerCertificate());
-      if (peer !== null) this.serve(ws, peer);
+    this.https.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+  }
+
+  /** Routes an upgrade by path: peers (cluster CA only) or the console API. */
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const tls = request.socket as TLSSocket;
+    const path = (request.url ?? '/').split('?')[0];
+    const console = this.options.console;
+    if (console !== undefined && path === console.path) {
+      console.handleUpgrade(request, socket, head);
+      return;
+    }
+    if (path !== PEER_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const peer = nodeNameOf(tls.getPeerCertificate());
+    if (!tls.authorized || peer === null) {
+      this.options.log('warn', 'peer-refused', {
+        remote: tls.remoteAddress,
+        reason: 'certificate not from the cluster CA: only the console path is open to it',
+      });
+      socket.destroy();
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.options.console?.peerCertificateSeen(peer, tls.getPeerCertificate().fingerprint256);
+      this.serve(ws, peer);
     });
   }
 
@@ -102,6 +137,8 @@ export class PeerServer {
 
   private admit(socket: TLSSocket): void {
     const peer = nodeNameOf(socket.getPeerCertificate());
+    // Outside the CA: a console's connection, which upgrade() holds to the console path.
+    if (!socket.authorized && this.options.console !== undefined) return;
     const reason = !socket.authorized
       ? 'certificate not from the cluster CA'
       : peer === null
@@ -148,15 +185,16 @@ export class PeerServer {
     if (!decoded.ok) return;
     const frame = decoded.frame;
     if (frame.kind === 'hello') {
-      const version = negotiatePeerVersion(frame.versions);
+      const ours = this.options.protocolVersions;
+      const version = negotiatePeerVersion(frame.versions, ours);
       this.options.log('info', 'peer-version', { peer, version, theirs: frame.versions });
       ws.send(
         encodePeerFrame({
-          version: version ?? Math.max(...PEER_PROTOCOL_VERSIONS),
+          version: version ?? Math.max(...ours),
           from: this.options.self,
           to: peer,
           kind: 'hello',
-          versions: [...PEER_PROTOCOL_VERSIONS],
+          versions: [...ours],
         }),
       );
       return;

@@ -1,8 +1,10 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:net';
 import type { PeerMessage } from '@quorate/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createClusterCa, createNodeCert, type PemPair } from '../tls/certificates.js';
+import { PeerDialer } from './peer-dialer.js';
 import { PeerTransport } from './peer-transport.js';
 import {
   PEER_PATH,
@@ -95,6 +97,7 @@ function transport(
   port: number,
   peers: PeerAddress[],
   observed: Observed,
+  protocolVersions?: readonly number[],
 ): PeerTransport {
   const made = new PeerTransport({
     self,
@@ -107,6 +110,7 @@ function transport(
     log: observed.log,
     maxFrameBytes: MAX_FRAME_BYTES,
     reconnectMs: { first: 10, last: 80 },
+    ...(protocolVersions ? { protocolVersions } : {}),
   });
   open.push(made);
   return made;
@@ -212,6 +216,55 @@ describe('PeerTransport', () => {
     expect(refused.map((fields) => fields.code)).toEqual(['PEER_FRAME_INVALID']);
   });
 
+  it('agrees a version per link: the highest both ends speak, whatever the others speak', async () => {
+    const [port1, port2, port3] = [await freePort(), await freePort(), await freePort()];
+    const address = (name: string, port: number) => ({ name, addresses: [`${HOST}:${port}`] });
+    // node1 and node3 were upgraded (they speak 1 to 3), node2 was not (1 and 2), and none
+    // shares anything with a node speaking only 4.
+    const one = new Observed();
+    const two = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [address('node2', port2), address('node3', port3)],
+      one,
+      [1, 2, 3],
+    );
+    const node2 = transport('node2', port2, [address('node1', port1)], two, [1, 2]);
+    const three = new Observed();
+    const node3 = transport('node3', port3, [address('node1', port1)], three, [3, 2, 1]);
+    await Promise.all([node1.start(), node2.start(), node3.start()]);
+    await one.until(() => one.events('peer-link-up').length === 2);
+    await Promise.all([two.untilEvent('peer-link-up'), three.untilEvent('peer-link-up')]);
+    expect(node1.links()).toEqual({ node2: 2, node3: 3 });
+    expect(node2.links()).toEqual({ node1: 2 });
+    expect(node3.links()).toEqual({ node1: 3 });
+    // The server side answered each hello with what it agreed.
+    await one.until(() => one.events('peer-version').length === 2);
+    expect(Object.fromEntries(one.events('peer-version').map((f) => [f.peer, f.version]))).toEqual({
+      node2: 2,
+      node3: 3,
+    });
+  });
+
+  it('does not link with a peer that shares no version, and says so', async () => {
+    const [port1, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+      one,
+      [1],
+    );
+    await transport('node2', port2, [], new Observed(), [4]).start();
+    await node1.start();
+    await one.untilEvent('peer-version-mismatch');
+    expect(one.events('peer-version-mismatch')[0]).toMatchObject({ peer: 'node2', theirs: [4] });
+    expect(node1.links()).toEqual({ node2: null });
+    expect(node1.send(vote('node1', 'node2'))).toBe(false);
+  });
+
   it('refuses a certificate from another CA during the TLS handshake', async () => {
     const observed = new Observed();
     const port = await transport('node1', 0, [], observed).start();
@@ -301,6 +354,82 @@ describe('PeerTransport', () => {
     expect(again.received[0]?.term).toBe(5);
   });
 
+  it('dials a peer again at once when its inbound frames show a new incarnation', async () => {
+    const [port1, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const two = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+      one,
+    );
+    const node2 = transport(
+      'node2',
+      port2,
+      [{ name: 'node1', addresses: [`${HOST}:${port1}`] }],
+      two,
+    );
+    await Promise.all([node1.start(), node2.start()]);
+    await Promise.all([one.untilEvent('peer-link-up'), two.untilEvent('peer-link-up')]);
+    // The same incarnation again changes nothing; a new one (a reboot) replaces the old link,
+    // which may be dead without knowing it (a host that lost power never closed it).
+    node2.send(vote('node2', 'node1'));
+    node2.send(vote('node2', 'node1'));
+    await one.until(() => one.received.length === 2);
+    expect(one.events('peer-redial')).toEqual([]);
+    node2.send({ ...vote('node2', 'node1'), incarnation: 2 });
+    await one.untilEvent('peer-redial');
+    expect(one.events('peer-redial')).toEqual([{ peer: 'node2', reason: 'the peer restarted' }]);
+    await one.until(() => one.events('peer-link-up').length === 2);
+    expect(node1.send(vote('node1', 'node2', 7))).toBe(true);
+    await two.until(() => two.received.some((m) => m.term === 7));
+  });
+
+  it('drops a link whose peer answers no ping, and dials again', async () => {
+    // A peer that completes the handshake and then goes silent, as a host behind a cut link
+    // does: its TCP connection stays open, but nothing comes back.
+    const node2 = tlsFor('node2');
+    const https = createHttpsServer({
+      cert: node2.certPem,
+      key: node2.keyPem,
+      ca: node2.caPem,
+      requestCert: true,
+    });
+    const wss = new WebSocketServer({ server: https, autoPong: false });
+    wss.on('connection', (ws) =>
+      ws.on('message', () =>
+        ws.send(
+          JSON.stringify({ version: 1, from: 'node2', to: 'node1', kind: 'hello', versions: [1] }),
+        ),
+      ),
+    );
+    const port = await new Promise<number>((resolve) =>
+      https.listen(0, HOST, () => resolve((https.address() as { port: number }).port)),
+    );
+    const observed = new Observed();
+    const dialer = new PeerDialer({
+      self: 'node1',
+      peer: { name: 'node2', addresses: [`${HOST}:${port}`] },
+      tls: tlsFor('node1'),
+      log: observed.log,
+      maxFrameBytes: MAX_FRAME_BYTES,
+      protocolVersions: [1],
+      reconnectMs: { first: 10, last: 80 },
+      livenessMs: 50,
+    });
+    try {
+      dialer.start();
+      await observed.untilEvent('peer-link-silent');
+      await observed.until(() => observed.events('peer-link-up').length === 2);
+      expect(observed.events('peer-link-silent')[0]).toEqual({ peer: 'node2' });
+    } finally {
+      dialer.stop();
+      for (const client of wss.clients) client.terminate();
+      await new Promise((resolve) => https.close(resolve));
+    }
+  });
+
   it('reaches a peer through its altname address when the first one fails', async () => {
     const [dead, port2] = [await freePort(), await freePort()];
     const one = new Observed();
@@ -322,21 +451,56 @@ describe('PeerTransport', () => {
     expect(one.events('peer-link-up')).toEqual([]);
   });
 
-  it('drops the connection of a node removed from the configuration', async () => {
-    const observed = new Observed();
-    const node1 = transport('node1', 0, [], observed);
-    const client = rawClient(await node1.start(), certs.get('node3') as PemPair);
-    expect(await outcome(client)).toBe('open');
-    const closed = new Promise((resolve) => client.once('close', resolve));
+  it('drops a removed node: its inbound link ends, it is not dialled, its redials are refused', async () => {
+    const [port1, port2, port3] = [await freePort(), await freePort(), await freePort()];
+    const one = new Observed();
+    const three = new Observed();
+    const address = (name: string, port: number) => ({ name, addresses: [`${HOST}:${port}`] });
+    const node1 = transport(
+      'node1',
+      port1,
+      [address('node2', port2), address('node3', port3)],
+      one,
+    );
+    const node3 = transport('node3', port3, [address('node1', port1)], three);
+    await transport('node2', port2, [], new Observed()).start();
+    await Promise.all([node1.start(), node3.start()]);
+    await one.until(() => one.events('peer-link-up').length === 2);
+    await one.untilEvent('peer-link-in', (fields) => fields.peer === 'node3');
     members.delete('node3');
     try {
-      node1.membershipChanged();
-      await closed;
+      // A config without node3 committed: node1 keeps node2 only.
+      node1.configChanged([address('node2', port2)]);
+      expect(node1.dialled()).toEqual(['node2']);
+      expect(node1.send(vote('node1', 'node3'))).toBe(false);
+      await three.untilEvent('peer-link-down');
+      // node3 redials with backoff and is refused at the TLS handshake.
+      await one.untilEvent('peer-refused', (fields) => fields.peer === 'node3');
     } finally {
       members.add('node3');
     }
-    expect(observed.events('peer-dropped')).toEqual([
+    expect(one.events('peer-dropped')).toEqual([
       { peer: 'node3', reason: 'no longer in the configuration' },
     ]);
+    expect(one.events('peer-undialled')).toEqual([
+      { peer: 'node3', reason: 'no longer in the configuration' },
+    ]);
+    expect(node1.send(vote('node1', 'node2'))).toBe(true);
+  });
+
+  it('keeps dialling a node that still votes (a removal not yet committed) and dials an added one', async () => {
+    const [port1, port2, port3] = [await freePort(), await freePort(), await freePort()];
+    const one = new Observed();
+    const address = (name: string, port: number) => ({ name, addresses: [`${HOST}:${port}`] });
+    const node1 = transport('node1', port1, [address('node2', port2)], one);
+    await transport('node2', port2, [], new Observed()).start();
+    await transport('node3', port3, [], new Observed()).start();
+    await node1.start();
+    await one.untilEvent('peer-link-up');
+    // The newest file names node3 and not node2, but node2 is still a member (joint consensus).
+    node1.configChanged([address('node3', port3)]);
+    expect(node1.dialled()).toEqual(['node2', 'node3']);
+    await one.untilEvent('peer-link-up', (fields) => fields.peer === 'node3');
+    expect(node1.links()).toEqual({ node2: 1, node3: 1 });
   });
 });

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ControllerMessage, PeerMessage } from '@quorate/core';
 
 /** What travels between agents: consensus messages and the controller's (validated alike). */
@@ -42,6 +44,26 @@ export interface PeerTransportOptions {
   readonly onLinkChange?: (peer: string, up: boolean) => void;
   /** Reconnect delays grow from the first to the last, doubling, with jitter. */
   readonly reconnectMs?: { readonly first: number; readonly last: number };
+  /**
+   * The peer protocol versions this node speaks (default: the protocol package's). Each link
+   * uses the highest version both of its ends speak, so nodes are upgraded one at a time.
+   */
+  readonly protocolVersions?: readonly number[];
+  /**
+   * The console API, served on the same port at its own path. With it, a client whose
+   * certificate is not from the cluster CA completes the TLS handshake but may use only that
+   * path; without it, such a client fails the handshake.
+   */
+  readonly console?: ConsoleMount;
+}
+
+/** What the peer server needs from the console API (apps/ricci/src/console). */
+export interface ConsoleMount {
+  readonly path: string;
+  /** Takes over an HTTP upgrade request for `path`, from any client that passed TLS. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** A peer's verified certificate, as its inbound link showed it (SHA-256, `AB:CD:…`). */
+  peerCertificateSeen(peer: string, fingerprint: string): void;
 }
 
 export const PEER_PATH = '/quorate/peer';

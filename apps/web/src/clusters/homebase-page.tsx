@@ -12,10 +12,21 @@ const linkRank: Record<ClusterSummary['link']['state'], number> = {
   connected: 3,
 };
 
-/** Worst first (UI.md): until status arrives with the agent link, by link state, then by name. */
+/** How bad a cluster looks: inquorate, failed services, members offline (bigger is worse). */
+function trouble(cluster: ClusterSummary): number {
+  const health = cluster.health;
+  if (!health) return 0;
+  const offline = health.members - health.membersOnline;
+  return (health.quorate ? 0 : 1000) + health.servicesFailed * 10 + offline;
+}
+
+/** Worst first (UI.md): by link state, then by trouble, then by name. */
 function worstFirst(clusters: readonly ClusterSummary[]): ClusterSummary[] {
   return [...clusters].sort(
-    (a, b) => linkRank[a.link.state] - linkRank[b.link.state] || a.name.localeCompare(b.name),
+    (a, b) =>
+      linkRank[a.link.state] - linkRank[b.link.state] ||
+      trouble(b) - trouble(a) ||
+      a.name.localeCompare(b.name),
   );
 }
 

@@ -65,6 +65,8 @@ const cluster = {
   nodeCount: 3,
   myRoles: ['view' as const],
   link: { state: 'unavailable' as const, since: null },
+  health: null,
+  lastEvent: null,
 };
 
 describe('LiveConnection', () => {
@@ -81,6 +83,24 @@ describe('LiveConnection', () => {
       clusters: [cluster],
       staleSince: null,
     });
+  });
+
+  it('keeps each cluster’s pushed status until the cluster leaves the list', () => {
+    const h = harness();
+    h.connection.start();
+    h.sockets[0]!.open();
+    const view = {
+      name: 'alpha',
+      myRoles: ['view'],
+      link: { state: 'lost', since: '2026-11-27T08:00:00.000Z' },
+      status: null,
+      events: [],
+    };
+    h.sockets[0]!.push({ type: 'clusters', clusters: [cluster] });
+    h.sockets[0]!.push({ type: 'cluster-status', cluster: view });
+    expect(h.connection.getSnapshot().statuses).toEqual({ alpha: view });
+    h.sockets[0]!.push({ type: 'clusters', clusters: [] });
+    expect(h.connection.getSnapshot().statuses).toEqual({});
   });
 
   it('ignores a message that does not match the protocol', () => {

@@ -1,4 +1,9 @@
-import { type ClusterSummary, type LiveMessage, liveMessageSchema } from '@quorate/protocol';
+import {
+  type ClusterStatusView,
+  type ClusterSummary,
+  type LiveMessage,
+  liveMessageSchema,
+} from '@quorate/protocol';
 
 /** What a page needs to know about the live link: is it fresh, and if not since when. */
 export interface LiveSnapshot {
@@ -7,6 +12,8 @@ export interface LiveSnapshot {
   readonly staleSince: number | null;
   /** The clusters this user may view, as last pushed; null before the first push. */
   readonly clusters: readonly ClusterSummary[] | null;
+  /** Each viewable cluster's page state, by name, as last pushed. */
+  readonly statuses: Readonly<Record<string, ClusterStatusView>>;
   /** Set once the server ended the session; the connection then stays closed. */
   readonly sessionEnded: 'expired' | 'signed-out' | null;
 }
@@ -43,6 +50,7 @@ export class LiveConnection {
     status: 'closed',
     staleSince: null,
     clusters: null,
+    statuses: {},
     sessionEnded: null,
   };
   private readonly listeners = new Set<() => void>();
@@ -117,7 +125,18 @@ export class LiveConnection {
       console.warn('live: ignored a message that does not match the protocol', error);
       return;
     }
-    if (message.type === 'clusters') this.update({ clusters: message.clusters });
+    if (message.type === 'clusters') {
+      // A cluster that left the list (removed, or the view role revoked) takes its status along.
+      const names = new Set(message.clusters.map((c) => c.name));
+      const statuses = Object.fromEntries(
+        Object.entries(this.snapshot.statuses).filter(([name]) => names.has(name)),
+      );
+      this.update({ clusters: message.clusters, statuses });
+    }
+    if (message.type === 'cluster-status') {
+      const view = message.cluster;
+      this.update({ statuses: { ...this.snapshot.statuses, [view.name]: view } });
+    }
     if (message.type === 'session-ended') {
       this.update({ sessionEnded: message.reason });
       this.stop();

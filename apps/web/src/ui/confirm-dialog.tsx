@@ -2,11 +2,13 @@ import { type ReactNode, useState } from 'react';
 import { Dialog } from './dialog.js';
 import { Notice } from './notice.js';
 
-/** Asks before a destructive action, naming its object; shows the console's refusal if any. */
+/** Asks before an action, naming its object; shows the console's refusal if any. */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
   confirmLabel: string;
+  /** A destructive action's button is red (the default); a routine one is the primary colour. */
+  danger?: boolean;
   testId: string;
   onCancel: () => void;
   onConfirm: () => Promise<unknown>;
@@ -40,7 +42,7 @@ export function ConfirmDialog(props: {
         </button>
         <button
           type="button"
-          className="danger primary"
+          className={props.danger === false ? 'primary' : 'danger primary'}
           disabled={busy}
           onClick={() => void confirm()}
           data-test={`${props.testId}-confirm`}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseDemoArgs } from './demo-options.js';
+
+describe('pnpm demo options', () => {
+  it('defaults to the XDG state folder and the usual ports', () => {
+    expect(parseDemoArgs([], {}, '/home/ann')).toEqual({
+      dir: '/home/ann/.local/state/quorate-demo',
+      basePort: 11111,
+      webPort: 8088,
+      consolePort: 8084,
+    });
+    expect(parseDemoArgs([], { XDG_STATE_HOME: '/xdg' }, '/home/ann')).toMatchObject({
+      dir: '/xdg/quorate-demo',
+    });
+  });
+
+  it('names the option and the rule when a value is wrong', () => {
+    expect(() => parseDemoArgs(['--web-port', 'http'], {})).toThrow(
+      '--web-port: http is not a TCP port (1-65535)',
+    );
+    expect(() => parseDemoArgs(['--base-port', '65000'], {})).toThrow(/--base-port: 65000 is not/);
+    expect(() => parseDemoArgs(['--web-port', '11112'], {})).toThrow(/must all differ/);
+    expect(() => parseDemoArgs(['--colour'], {})).toThrow(/--colour/);
+  });
+});

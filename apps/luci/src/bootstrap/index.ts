@@ -1,0 +1,12 @@
+// The console's SSH bootstrap (issue 11 item 1): create a cluster from bare hosts.
+
+export * from './add-node.js';
+export * from './agent-bundle.js';
+export * from './agent-starter.js';
+export * from './bootstrap-cluster.js';
+export * from './bootstrap-plan.js';
+export * from './cluster-ca.js';
+export * from './host-check.js';
+export * from './initial-cluster-conf.js';
+export * from './node-run.js';
+export * from './ssh-session.js';

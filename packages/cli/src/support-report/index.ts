@@ -1,0 +1,3 @@
+export * from './gather.js';
+export * from './main.js';
+export * from './redact.js';
