@@ -1,4 +1,4 @@
-// Chaos on five test hosts: for QUORATE_CHAOS_SECONDS (default 90) random power-offs, link cuts,
+// Chaos on five test hosts: for QUORATE_CHAOS_SECONDS (default 180) random power-offs, link cuts,
 // host cuts, heals and reboots, while webservice (a floating IP and a web server) and disk (an
 // ext4 image mounted by the fs agent) run with every node power-fenced through fence_testhost.
 // An observer samples every host's addresses and mounts from outside, through the namespaces;
@@ -36,7 +36,7 @@ const MOUNTPOINT = '/var/lib/quorate/data';
 const WAIT_MS = 60_000;
 /** Once the faults stop, every agent is quorate and every service started within this. */
 const SETTLE_MS = 120_000;
-const CHAOS_MS = Number(process.env.QUORATE_CHAOS_SECONDS ?? '90') * 1000;
+const CHAOS_MS = Number(process.env.QUORATE_CHAOS_SECONDS ?? '180') * 1000;
 const SEED = Number(process.env.QUORATE_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** At most this many hosts are off or cut off at once, so three of five can stay quorate. */
 const MAX_FAULTY = 2;
