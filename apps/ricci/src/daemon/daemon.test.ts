@@ -356,8 +356,11 @@ describe('ricci daemon, configuration changes', () => {
     const kept = NAMES.filter((_, i) => i !== removed);
     const leaderDir = options[leader]?.configDir as string;
     writeFileSync(join(leaderDir, 'cluster.conf'), nodesConf(2, kept));
-    agents[leader]?.daemon.reloadConfig();
+    // The leader refuses removing a node until that node's probe is in the log ("it has not yet
+    // reported what runs there"): wait for the leader to take it.
     const name = NAMES[removed] as string;
+    await agents[leader]?.until((l) => l.event === 'probe-accepted' && l.fields.node === name);
+    agents[leader]?.daemon.reloadConfig();
     for (const i of [0, 1, 2].filter((j) => j !== removed)) {
       const agent = agents[i]!;
       await agent.until((l) => l.event === 'peer-dropped' && l.fields.peer === name);

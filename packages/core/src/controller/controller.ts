@@ -113,24 +113,25 @@ export class ServiceController {
 
   /** Refuses a cluster.conf that removes a node owning services (see `config-removal.ts`). */
   private guardConfig(next: VersionedConfig): string | undefined {
+    const before = this.configuredNodes();
+    const after = configuredNodes(next.text);
+    const removed = [...before].filter((n) => !after.has(n));
+    if (removed.length === 0) return undefined;
     const s = this.node.status();
     // A leader that has not yet committed in its term may hold older terms' records unapplied.
     if (!this.leader && s.lastIndex > s.commit)
       return 'the leader is still taking over; propose the change again in a moment';
     const state = this.leader?.proposed ?? this.committed;
-    const before = this.configuredNodes();
-    const after = configuredNodes(next.text);
     const owning = removalRefusal(state.rm, before, after);
     if (owning !== undefined) return owning;
     // The simulator (seed 7993): a node that had just restarted was removed before its probe
     // was in the log; the probe then found a stray on it, recorded for the node to stop, which
     // it could no longer report once removed. Its probe must be in before it may go.
-    for (const n of s.members) {
+    for (const n of removed) {
       const incarnation = this.incarnations.get(n);
-      if (before.has(n) && !after.has(n) && incarnation !== undefined) {
-        if (!probeCurrent(state, n, incarnation))
-          return `clusternode ${n}: it has not yet reported what runs there since it started; propose the change again in a moment`;
-      }
+      if (!s.members.includes(n) || incarnation === undefined) continue;
+      if (!probeCurrent(state, n, incarnation))
+        return `clusternode ${n}: it has not yet reported what runs there since it started; propose the change again in a moment`;
     }
     return undefined;
   }

@@ -388,6 +388,7 @@ export class Leader {
         node,
         incarnation: probe.incarnation,
       });
+      this.host.event({ type: 'probe-accepted', node, incarnation: probe.incarnation });
       // Its records in flight are issued again, for this incarnation to act on.
       this.reassert(now, node);
       this.memberTransition = true;

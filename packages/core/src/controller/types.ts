@@ -129,6 +129,8 @@ export type ControllerEvent =
   /** A fence that does not cut power succeeded; recovery waits `ticks` more. */
   | { readonly type: 'fence-settling'; readonly victim: NodeId; readonly ticks: number }
   | { readonly type: 'probe-complete'; readonly running: readonly string[] }
+  /** The leader took a (re)started node's probe into the log: it may now be removed. */
+  | { readonly type: 'probe-accepted'; readonly node: NodeId; readonly incarnation: number }
   | { readonly type: 'inline-recovery'; readonly service: string; readonly resource: string }
   | { readonly type: 'controller-log'; readonly message: string }
   /** A committed entry the controller could not apply: skipped on every node alike. */

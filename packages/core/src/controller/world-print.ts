@@ -55,6 +55,8 @@ export function describeEvent(e: ControllerEvent): string | undefined {
         : `fence device ${e.device} FAILS its monitor`;
     case 'fence-settling':
       return `${e.victim}'s fence does not cut power: recovery waits ${e.ticks} ticks (service lease, drift, stop timeout)`;
+    case 'probe-accepted':
+      return undefined;
     case 'probe-complete':
       return e.running.length > 0 ? `probe found running: ${e.running.join(', ')}` : undefined;
     case 'inline-recovery':
