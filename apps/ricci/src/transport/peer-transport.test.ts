@@ -159,25 +159,31 @@ function outcome(ws: WebSocket): Promise<'open' | 'refused'> {
   });
 }
 
+/** node1 and node2, each dialling the other, once both links are up. */
+async function linkedPair() {
+  const [port1, port2] = [await freePort(), await freePort()];
+  const one = new Observed();
+  const two = new Observed();
+  const node1 = transport(
+    'node1',
+    port1,
+    [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+    one,
+  );
+  const node2 = transport(
+    'node2',
+    port2,
+    [{ name: 'node1', addresses: [`${HOST}:${port1}`] }],
+    two,
+  );
+  await Promise.all([node1.start(), node2.start()]);
+  await Promise.all([one.untilEvent('peer-link-up'), two.untilEvent('peer-link-up')]);
+  return { node1, node2, one, two };
+}
+
 describe('PeerTransport', () => {
   it('links two members, agrees version 1, and delivers messages both ways', async () => {
-    const [port1, port2] = [await freePort(), await freePort()];
-    const one = new Observed();
-    const two = new Observed();
-    const node1 = transport(
-      'node1',
-      port1,
-      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
-      one,
-    );
-    const node2 = transport(
-      'node2',
-      port2,
-      [{ name: 'node1', addresses: [`${HOST}:${port1}`] }],
-      two,
-    );
-    await Promise.all([node1.start(), node2.start()]);
-    await Promise.all([one.untilEvent('peer-link-up'), two.untilEvent('peer-link-up')]);
+    const { node1, node2, one, two } = await linkedPair();
     expect(node1.links()).toEqual({ node2: 1 });
     expect(node1.send(vote('node1', 'node2'))).toBe(true);
     expect(node2.send(vote('node2', 'node1', 2))).toBe(true);
@@ -355,23 +361,7 @@ describe('PeerTransport', () => {
   });
 
   it('dials a peer again at once when its inbound frames show a new incarnation', async () => {
-    const [port1, port2] = [await freePort(), await freePort()];
-    const one = new Observed();
-    const two = new Observed();
-    const node1 = transport(
-      'node1',
-      port1,
-      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
-      one,
-    );
-    const node2 = transport(
-      'node2',
-      port2,
-      [{ name: 'node1', addresses: [`${HOST}:${port1}`] }],
-      two,
-    );
-    await Promise.all([node1.start(), node2.start()]);
-    await Promise.all([one.untilEvent('peer-link-up'), two.untilEvent('peer-link-up')]);
+    const { node1, node2, one, two } = await linkedPair();
     // The same incarnation again changes nothing; a new one (a reboot) replaces the old link,
     // which may be dead without knowing it (a host that lost power never closed it).
     node2.send(vote('node2', 'node1'));
