@@ -147,6 +147,8 @@ test('relocate to node1: Success and the client gets node1’s page; locked refu
   if (owner === 'node1') {
     await relocate('node2');
     await expect(serviceRow().locator('[data-test=service-owner]')).toHaveText('node2');
+    // The owner shows from `starting` on; a relocation during it is "try again" (rgmanager's -6).
+    await expect(serviceRow().locator('[data-test=service-state]')).toContainText('started');
   }
   const asked = now();
   await relocate('node1');
