@@ -249,13 +249,10 @@ export class ServiceController {
 
   /** Whether `ready()` has anything to hand out. */
   hasReady(): boolean {
-    const r = this.node.ready();
-    const consensusWork =
-      r.persist.length + r.messages.length + r.committed.length + r.events.length > 0 ||
-      r.snapshot !== null;
+    // Asked after every tick and message: the consensus node answers without building a ready.
     const own =
       this.messages.length + this.agentOps.length + this.fenceOps.length + this.events.length;
-    return consensusWork || own > 0;
+    return own > 0 || this.node.hasReady();
   }
 
   private applyReady(ready: Ready, replay: boolean): void {
