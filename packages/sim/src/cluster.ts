@@ -334,6 +334,9 @@ export class SimCluster {
     for (let i = 0; i < ticks; i++) {
       host.localTicks++;
       controller.tick();
+      // A pause's missed ticks run back to back with no output between them: the node may
+      // stop being quorate within them, and its executor counts its lease from that tick.
+      if (ticks > 1 && controller.node.status().quorate) host.lastQuorateTick = host.localTicks;
     }
     this.processReady(host);
     if (host.controller !== controller) return;
@@ -442,6 +445,8 @@ export class SimCluster {
       host.disk.write(consensus.persist);
     }
     this.checker.events(host.id, consensus.events, host.disk);
+    // The executor renews its service lease whenever it acts while quorate, on messages too.
+    if (this.checker.believesQuorate(host.id)) host.lastQuorateTick = host.localTicks;
     for (const event of consensus.events) {
       if (event.type === 'leader-changed' && event.leader === host.id) {
         // Elected by a quorum's votes: quorate at that moment, even if it steps down at once.
