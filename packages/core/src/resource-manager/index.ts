@@ -8,3 +8,5 @@ export * from './requests.js';
 export * from './result-codes.js';
 export * from './rm-config.js';
 export * from './score.js';
+export * from './settle.js';
+export * from './what-if.js';

@@ -4,7 +4,7 @@
 import type { ClusterConf } from '../cluster-conf/model.js';
 import { parseClusterConf } from '../cluster-conf/read.js';
 import { configChangeOperations } from './config-change.js';
-import { placeAll } from './evaluate.js';
+import type { Decision } from './evaluate.js';
 import {
   emptyResourceManagerState,
   type Intent,
@@ -19,9 +19,8 @@ import { applyReport } from './reports.js';
 import type { RmRequest } from './request-model.js';
 import { applyRequest } from './requests.js';
 import { type RmConfig, readRmConfig } from './rm-config.js';
+import { runOperations, type SettleObserver, settle } from './settle.js';
 import { formatState, formatWhere, requestLine, serviceId } from './transcript-print.js';
-
-const maxRounds = 50;
 
 export class TranscriptWorld {
   conf: ClusterConf | undefined;
@@ -177,37 +176,34 @@ export class TranscriptWorld {
 
   /** Runs agent operations in order, feeding each result back, until none follow. */
   private execute(intents: readonly Intent[]): void {
-    const queue = [...intents];
-    for (let n = 0; queue.length > 0 && n < 1000; n++) {
-      const intent = queue.shift()!;
-      const ok = !this.faults.delete(`${intent.service} ${intent.op}`);
-      const where =
-        intent.op === 'migrate' ? `${intent.node} -> ${intent.target}` : `on ${intent.node}`;
-      this.out.push(`  ${intent.op} ${intent.service} ${where}: ${ok ? 'ok' : 'FAILED'}`);
-      queue.push(...this.report({ op: intent.op, service: intent.service, node: intent.node, ok }));
-    }
+    const succeeds = (i: Intent) => !this.faults.delete(`${i.service} ${i.op}`);
+    this.state = runOperations(this.input(), intents, succeeds, this.observer);
   }
 
   /** Evaluates until nothing changes, as the leader does after every committed change. */
   private settle(memberTransition: boolean): void {
-    let waits: string[] = [];
-    for (let round = 0; round < maxRounds; round++) {
-      const ev = placeAll({ ...this.input(), memberTransition: memberTransition && round === 0 });
-      waits = [];
-      for (const d of ev.decisions) {
-        const node = d.node ? ` ${d.node}` : '';
-        const line = `  ${d.action} ${d.service}${node} (${d.reason})`;
-        if (d.action === 'wait') waits.push(line);
-        else this.out.push(line);
-      }
-      const changed = ev.state !== this.state || ev.intents.length > 0;
-      this.state = ev.state;
-      if (!changed) break;
-      this.execute(ev.intents);
-    }
+    const succeeds = (i: Intent) => !this.faults.delete(`${i.service} ${i.op}`);
+    const settled = settle({ ...this.input(), memberTransition }, succeeds, this.observer);
+    this.state = settled.state;
+    const waits = settled.waits.map((d) => decisionLine(d));
     this.out.push(...waits.filter((w) => !this.waits.includes(w)));
     this.waits = waits;
   }
+
+  private readonly observer: SettleObserver = {
+    decision: (d) => this.out.push(decisionLine(d)),
+    operation: (intent, ok) => {
+      const where =
+        intent.op === 'migrate' ? `${intent.node} -> ${intent.target}` : `on ${intent.node}`;
+      this.out.push(`  ${intent.op} ${intent.service} ${where}: ${ok ? 'ok' : 'FAILED'}`);
+    },
+    events: (lines) => this.out.push(...lines.map((e) => `  ${e}`)),
+  };
+}
+
+function decisionLine(d: Decision): string {
+  const node = d.node ? ` ${d.node}` : '';
+  return `  ${d.action} ${d.service}${node} (${d.reason})`;
 }
 
 function parseRequest(args: string[]): RmRequest {
