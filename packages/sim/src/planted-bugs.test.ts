@@ -13,8 +13,9 @@ const CAUGHT_WITHIN: Record<AnyPlantedBug, number> = {
   'skip-check-quorum': 5,
   'forget-vote': 5,
   'commit-old-term': 20,
-  // First caught at seed 127 since issue 6 (services, slower reboots) changed the timing.
-  'vote-during-lease': 130,
+  // Run without services (below): with them the old leader is fenced soon after it is deposed,
+  // which cuts short the overlap this bug makes, and it was first caught at seed 405.
+  'vote-during-lease': 20,
   'single-step-membership': 30,
   'quorum-from-visible-votes': 20,
   // One seed in eight is a two_node cluster; the first lone leader without a fence is caught.
@@ -27,6 +28,9 @@ const CAUGHT_WITHIN: Record<AnyPlantedBug, number> = {
   'accept-old-incarnation-fence': 30,
 };
 
+/** Consensus bugs whose lease overlap is caught quicker in clusters without services. */
+const CONSENSUS_ONLY: ReadonlySet<string> = new Set(['vote-during-lease']);
+
 describe('planted bugs', () => {
   it('has a stated bound for every planted bug', () => {
     expect(Object.keys(CAUGHT_WITHIN).sort()).toEqual([...ALL_PLANTED_BUGS].sort());
@@ -38,6 +42,7 @@ describe('planted bugs', () => {
         count: CAUGHT_WITHIN[plant],
         from: 1,
         plant,
+        services: !CONSENSUS_ONLY.has(plant),
         stopAtFirstCatch: true,
       });
       expect(summary.firstCaughtSeed).not.toBeNull();

@@ -80,6 +80,12 @@ export class ServiceController {
   private readonly leftCleanly = new Map<NodeId, number>();
   /** Forwarded requests waiting for the leader's answer: id → the tick they give up. */
   private readonly forwarded = new Map<string, number>();
+  /**
+   * Members this process saw fail and not come back. A follower usually sees its leader fail
+   * before it is elected: as leader it records the loss at once, without the wait
+   * `post_join_delay` gives nodes that never joined since this process started.
+   */
+  private readonly seenLost = new Set<NodeId>();
 
   constructor(options: ServiceControllerOptions) {
     this.id = options.id;
@@ -283,6 +289,9 @@ export class ServiceController {
         this.plant,
         this.now,
       );
+      const members = new Set(s.members);
+      const lost = [...this.seenLost].filter((n) => !members.has(n)).sort();
+      if (lost.length > 0) this.leader.membershipChanged(lost, this.now);
     }
   }
 
@@ -310,6 +319,9 @@ export class ServiceController {
     // A clean leave (`cman_tool leave`) needs no fence.
     const left = new Set((event as { left?: readonly NodeId[] }).left ?? []);
     const lost = event.lost.filter((n) => !left.has(n));
+    for (const n of event.joined) this.seenLost.delete(n);
+    for (const n of left) this.seenLost.delete(n);
+    for (const n of lost) this.seenLost.add(n);
     this.leader?.membershipChanged(lost, this.now);
     for (const n of left) this.leader?.recordLeave(n, this.leftCleanly.get(n), this.now);
   }

@@ -12,13 +12,24 @@ export interface FailoverSample {
 
 const MAX_TICKS = 1000;
 
+export interface FailoverSetting {
+  /** Ticks of steady state before the kill (and `offset`); 60 is past post_join_delay. */
+  readonly warmupTicks?: number;
+  readonly postJoinDelayS?: number;
+}
+
 /** One failover: the owner (the leader or a follower) is killed `offset` ticks into a steady state. */
-export function measureFailover(ownerIsLeader: boolean, offset: number): FailoverSample {
+export function measureFailover(
+  ownerIsLeader: boolean,
+  offset: number,
+  setting: FailoverSetting = {},
+): FailoverSample {
   // n1 leads (shortest election jitter); the ordered domain puts the service on n1 or n2.
   const prefer = ownerIsLeader ? 'n1' : 'n2';
-  const world = new ControllerWorld(testConf({ prefer, statusIntervalS: 3600 }));
+  const { warmupTicks = 60, postJoinDelayS } = setting;
+  const world = new ControllerWorld(testConf({ prefer, statusIntervalS: 3600, postJoinDelayS }));
   for (const id of world.ids) world.boot(id);
-  world.tick(60 + offset);
+  world.tick(warmupTicks + offset);
   const owner = world.observer.state.rm.services['service:svc1']?.owner;
   if (owner !== prefer) throw new Error(`expected the service on ${prefer}, found ${owner}`);
   world.kill(owner);

@@ -10,6 +10,8 @@ export interface TestConfOptions {
   /** Status checks of the scripts every this many seconds (default 2). */
   readonly statusIntervalS?: number;
   readonly recovery?: string;
+  /** fenced's post_join_delay in seconds (default 3). */
+  readonly postJoinDelayS?: number;
 }
 
 export function testConf(options: TestConfOptions = {}): string {
@@ -30,7 +32,7 @@ export function testConf(options: TestConfOptions = {}): string {
   return [
     '<?xml version="1.0"?>',
     '<cluster name="alpha" config_version="1">',
-    '  <fence_daemon post_join_delay="3"/>',
+    `  <fence_daemon post_join_delay="${options.postJoinDelayS ?? 3}"/>`,
     '  <clusternodes>',
     ...nodes.map(
       (n, i) => `    <clusternode name="${n}" nodeid="${i + 1}">${fence(i + 1)}</clusternode>`,
