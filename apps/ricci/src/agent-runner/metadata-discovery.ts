@@ -20,7 +20,10 @@ export interface DiscoveredAgents {
 export interface DiscoveryOptions {
   /** Which `ocf:PROVIDER:TYPE` agents to read; all by default. */
   readonly include?: (type: string) => boolean;
-  /** meta-data runs at once; default 8. */
+  /**
+   * meta-data runs at once; default 2. A host has ~160 agents, mostly shell scripts: eight at
+   * once starved the agent's own timers on a loaded two-core host and it missed its token.
+   */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
 }
@@ -58,7 +61,8 @@ async function readOne(
   type: string,
   timeoutMs: number,
 ): Promise<AgentMetadata | MetadataFailure> {
-  const result = await runner.run({ type, action: 'meta-data', attributes: {}, timeoutMs });
+  const op = { type, action: 'meta-data', attributes: {}, timeoutMs, background: true };
+  const result = await runner.run(op);
   if (!isOcfSuccess(result.outcome)) {
     return { type, message: `meta-data: ${describeOcfOutcome(result.outcome)}` };
   }
@@ -75,7 +79,7 @@ export async function readAgentMetadata(
   types: readonly string[],
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredAgents> {
-  const { concurrency = 8, timeoutMs = 5_000 } = options;
+  const { concurrency = 2, timeoutMs = 5_000 } = options;
   const results: Array<AgentMetadata | MetadataFailure> = new Array(types.length);
   let next = 0;
   const worker = async () => {

@@ -27,6 +27,8 @@ export interface ResourceOperation {
   readonly instance?: string;
   /** Arguments after the action: rgmanager's `migrate TARGET`. */
   readonly arguments?: readonly string[];
+  /** Work nobody waits on (the console's meta-data listing) runs at the lowest CPU priority. */
+  readonly background?: boolean;
 }
 
 export interface ResourceAgentResult {
@@ -59,6 +61,9 @@ export interface ResourceAgentRunnerOptions {
   /** Meta-data for operations that bring none; the built-in types by default. */
   readonly catalog?: AgentCatalog;
 }
+
+/** Background agents yield the CPU to the agent's own timers and to services' operations. */
+const BACKGROUND_NICENESS = 19;
 
 export const defaultAgentPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const exitReasonPrefix = 'ocf-exit-reason:';
@@ -164,6 +169,7 @@ export class ResourceAgentRunner {
       killGraceMs: this.options.killGraceMs,
       outputLimitBytes: this.options.outputLimitBytes,
       signal,
+      ...(op.background ? { niceness: BACKGROUND_NICENESS } : {}),
     });
     return this.report({
       ...base,

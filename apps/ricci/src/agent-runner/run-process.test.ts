@@ -55,6 +55,19 @@ describe('runProcess', () => {
     expect(() => readFileSync(marker)).toThrow();
   });
 
+  it('lowers the priority of work nobody waits on, for what it forks too', async () => {
+    // The priority is set just after the spawn: the child polls until it has it.
+    const result = await runProcess({
+      command: 'sh',
+      args: ['-c', 'while [ "$(nice)" = 0 ]; do :; done; nice'],
+      env,
+      timeoutMs: 10_000,
+      niceness: 19,
+    });
+    expect(result.timedOut).toBe(false);
+    expect(result.stdout.trim()).toBe('19');
+  });
+
   it('kills the whole process group at the timeout, children included', async () => {
     const pidFile = join(dir, 'child.pid');
     const result = await runProcess({

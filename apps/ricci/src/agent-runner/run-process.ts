@@ -1,6 +1,7 @@
 // Runs one agent process: argv only (never a shell), its own process group so that a timeout
 // kills everything it started, stdin fed and closed, output bounded.
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { BoundedOutput, defaultOutputLimitBytes } from './bounded-output.js';
 
 export interface ProcessRequest {
@@ -17,6 +18,8 @@ export interface ProcessRequest {
   readonly outputLimitBytes?: number;
   /** Aborting ends the run as a timeout does (SIGTERM to the group, SIGKILL after the grace). */
   readonly signal?: AbortSignal;
+  /** The process's nice value (what it forks inherits it), for work nobody waits on. */
+  readonly niceness?: number;
 }
 
 export interface ProcessResult {
@@ -49,6 +52,14 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function lowerPriority(pid: number, niceness: number): void {
+  try {
+    setPriority(pid, niceness);
+  } catch {
+    // It exited already, or this system refuses: it runs at the daemon's priority.
+  }
+}
+
 export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
   const startedAt = performance.now();
   const limit = request.outputLimitBytes ?? defaultOutputLimitBytes;
@@ -62,6 +73,8 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    if (request.niceness !== undefined && child.pid !== undefined)
+      lowerPriority(child.pid, request.niceness);
     let timedOut = false;
     let cancelled = false;
     /** The agent exited: a timeout or abort while its output drains changes nothing. */
