@@ -1,5 +1,11 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { alertRoutes } from './alerts/alert-routes.js';
+import {
+  type AlertDeliveryOptions,
+  AlertService,
+  defaultAlertDelivery,
+} from './alerts/alert-service.js';
 import {
   defaultLoginLimits,
   LoginLimiter,
@@ -12,8 +18,15 @@ import {
   type SessionLimits,
   SessionManager,
 } from './auth/session-manager.js';
+import {
+  type ConsoleBootstrap,
+  memoryBootstrap,
+  sshBootstrapBackend,
+} from './bootstrap/bootstrap-backend.js';
+import { BootstrapTasks } from './bootstrap/bootstrap-tasks.js';
 import type { ClusterLinkFactory } from './cluster-link/cluster-link.js';
 import { ClusterRegistry } from './cluster-link/cluster-registry.js';
+import { configEditRoutes } from './config-edit/config-edit-routes.js';
 import { useZodSchemas } from './http/zod-type-provider.js';
 import { ClusterWatch } from './live/cluster-watch.js';
 import { LiveHub } from './live/live-hub.js';
@@ -27,6 +40,7 @@ import { hasWebApp, webAppPlugin } from './plugins/web-app-plugin.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { clusterStatusRoutes } from './routes/cluster-status-routes.js';
 import { clustersRoutes } from './routes/clusters-routes.js';
+import { createClusterRoutes } from './routes/create-cluster-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -49,6 +63,10 @@ export interface AppOptions {
   /** How often live sockets of ended sessions are closed; 0 leaves it to the caller. */
   readonly liveSweepMs?: number;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Creating clusters over SSH; default: systemd on the hosts, CAs kept in memory only. */
+  readonly bootstrap?: ConsoleBootstrap;
+  /** Alert delivery: attempts, backoff, timeouts (tests shorten them). */
+  readonly alertDelivery?: AlertDeliveryOptions;
 }
 
 /** The console server, built but not listening: `main.ts` listens, tests `inject`. */
@@ -59,7 +77,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
   useZodSchemas(app);
-  decorate(app, options);
+  const alerts = new AlertService(
+    options.store,
+    options.now ?? Date.now,
+    options.alertDelivery ?? defaultAlertDelivery,
+  );
+  decorate(app, options, alerts);
 
   // Layers in order: errors, security, sessions and roles, audit, live push, routes, web app.
   const webDir = hasWebApp(options.webDir) ? options.webDir : null;
@@ -78,18 +101,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     usersRoutes,
     clustersRoutes,
     clusterStatusRoutes,
+    configEditRoutes,
   ]) {
     await app.register(routes);
   }
+  await app.register(createClusterRoutes, {
+    bootstrap: options.bootstrap ?? memoryBootstrap(sshBootstrapBackend()),
+    tasks: new BootstrapTasks(options.now ?? Date.now),
+  });
+  await app.register(alertRoutes, { alerts });
   await app.register(auditRoutes);
   await app.register(liveRoutes);
   if (webDir) await app.register(webAppPlugin, { webDir });
 
   startBackgroundWork(app, options.liveSweepMs ?? 5000);
+  alerts.start();
+  app.addHook('onClose', async () => alerts.close());
   return app;
 }
 
-function decorate(app: FastifyInstance, options: AppOptions): void {
+function decorate(app: FastifyInstance, options: AppOptions, alerts: AlertService): void {
   const now = options.now ?? Date.now;
   const sessions = new SessionManager(
     options.store,
@@ -105,8 +136,18 @@ function decorate(app: FastifyInstance, options: AppOptions): void {
   );
   // A link change records its events first, so the pushes that follow carry them.
   const registry = new ClusterRegistry(store, options.clusterLinks, now, (event) => {
-    if (event) watch.observe(event.cluster, event.change);
-    else watch.keepOnly(store.clusters.list().map((c) => c.name));
+    if (event) {
+      const recorded = watch.observe(event.cluster, event.change);
+      const { change } = event;
+      alerts.observe(
+        event.cluster,
+        recorded,
+        change.kind === 'snapshot' ? change.snapshot.status : null,
+      );
+    } else {
+      watch.keepOnly(store.clusters.list().map((c) => c.name));
+      alerts.keepOnly(store.clusters.list().map((c) => c.name));
+    }
     live.publishClusters();
     if (event) live.publishStatus(event.cluster);
   });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { consoleBootstrapFor } from './bootstrap/bootstrap-backend.js';
 import { AgentClusterLinks } from './cluster-link/agent-cluster-links.js';
 import { OptionsError, parseServerOptions, tlsDir, usage } from './config/server-options.js';
 import { loadAgentClientIdentity, loadTlsMaterial } from './config/tls-material.js';
@@ -38,6 +39,7 @@ async function main(): Promise<number | undefined> {
     https: { cert: tls.cert, key: tls.key },
     sessionLimits: { idleMs: options.sessionIdleMinutes * 60_000, maxMs: 12 * 3_600_000 },
     logger: { level: process.env.LUCI_LOG_LEVEL ?? 'info' },
+    bootstrap: consoleBootstrapFor(options.dataDir, process.env),
   });
   logTo = app;
   if (!hasWebApp(options.webDir)) {

@@ -1,6 +1,10 @@
 import { Route, Switch } from 'wouter';
+import { AlertsRoute } from './alerts/alerts-route.js';
 import { ClusterPage } from './clusters/cluster-page.js';
 import { HomebasePage } from './clusters/homebase-page.js';
+import { ConfigRoute } from './config/config-route.js';
+import { CreateClusterPage } from './create-cluster/create-cluster-page.js';
+import { TaskPage } from './create-cluster/task-page.js';
 import { LiveProvider } from './live/live-provider.js';
 import { LoginPage } from './session/login-page.js';
 import { SessionProvider, useSession } from './session/session.js';
@@ -8,6 +12,7 @@ import { FirstStartPage } from './setup/first-start-page.js';
 import { AppShell } from './ui/app-shell.js';
 import { Notice } from './ui/notice.js';
 import { UsersPage } from './users/users-page.js';
+import { WhatIfRoute } from './what-if/what-if-route.js';
 
 function Pages() {
   const { state } = useSession();
@@ -36,6 +41,11 @@ function Pages() {
           <AppShell>
             <Switch>
               <Route path="/" component={HomebasePage} />
+              <Route path="/create-cluster" component={CreateClusterPage} />
+              <Route path="/tasks/:id" component={TaskPage} />
+              <Route path="/clusters/:name/config" component={ConfigRoute} />
+              <Route path="/clusters/:name/what-if" component={WhatIfRoute} />
+              <Route path="/clusters/:name/alerts" component={AlertsRoute} />
               <Route path="/clusters/:name" component={ClusterPage} />
               <Route path="/users" component={UsersPage} />
               <Route>

@@ -1,6 +1,8 @@
 import type {
+  AgentInfo,
   ClusterLinkState,
   ClusterStatus,
+  CommittedConfig,
   ConsoleAuth,
   ConsoleWelcome,
   ControlAction,
@@ -189,6 +191,29 @@ class AgentClusterLink implements ClusterLink {
     } finally {
       direct.close();
     }
+  }
+
+  async config(): Promise<CommittedConfig | null> {
+    const reply = await this.connectedSession().call({ type: 'config' });
+    if (reply.type !== 'config') throw new Error(`the agent answered config with ${reply.type}`);
+    return reply.config;
+  }
+
+  async metadata(): Promise<AgentInfo> {
+    const reply = await this.connectedSession().call({ type: 'metadata' });
+    if (reply.type !== 'metadata')
+      throw new Error(`the agent answered metadata with ${reply.type}`);
+    return reply.metadata;
+  }
+
+  private connectedSession(): AgentSession {
+    if (!this.session || this.current.state !== 'connected') {
+      throw new ConsoleError(
+        'CONSOLE_LINK_UNAVAILABLE',
+        'no agent of this cluster is reachable now',
+      );
+    }
+    return this.session;
   }
 
   /** The action's result from `session`, or a rejection after `taskTimeoutMs`. */

@@ -1,6 +1,8 @@
 import type {
+  AgentInfo,
   ClusterLinkState,
   ClusterStatus,
+  CommittedConfig,
   ControlAction,
   ControlResult,
 } from '@quorate/protocol';
@@ -53,6 +55,10 @@ export interface ClusterLink {
    * over the control socket; resolves with the agent's result, rejects when no agent answers.
    */
   request(action: ControlAction): Promise<ControlResult>;
+  /** The committed cluster.conf (null before the cluster has one), from a connected agent. */
+  config(): Promise<CommittedConfig | null>;
+  /** A connected agent's resource agents' meta-data. */
+  metadata(): Promise<AgentInfo>;
   close(): void;
 }
 

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { databaseFileName, migrate, openDatabase, schemaVersion } from './database.js';
 import { migrations } from './migrations.js';
 
+const latest = migrations.at(-1)?.version ?? 0;
+
 const dirs: string[] = [];
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'luci-db-'));
@@ -25,6 +27,8 @@ describe('openDatabase', () => {
       .pluck()
       .all();
     expect(tables).toEqual([
+      'alert_deliveries',
+      'alert_targets',
       'audit_log',
       'cluster_roles',
       'clusters',
@@ -53,8 +57,9 @@ describe('openDatabase', () => {
 
   it('applies only the steps newer than the file', () => {
     const db = openDatabase(tempDir());
-    migrate(db, [...migrations, { version: 2, name: 'test', sql: 'CREATE TABLE later (x);' }]);
-    expect(schemaVersion(db)).toBe(2);
+    const next = latest + 1;
+    migrate(db, [...migrations, { version: next, name: 'test', sql: 'CREATE TABLE later (x);' }]);
+    expect(schemaVersion(db)).toBe(next);
     db.close();
   });
 
@@ -68,9 +73,9 @@ describe('openDatabase', () => {
 
   it('rolls back a step that fails, leaving the previous version', () => {
     const db = openDatabase(tempDir());
-    const broken = { version: 2, name: 'broken', sql: 'CREATE TABLE ok (x); NOT SQL;' };
+    const broken = { version: latest + 1, name: 'broken', sql: 'CREATE TABLE ok (x); NOT SQL;' };
     expect(() => migrate(db, [...migrations, broken])).toThrow();
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(latest);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'ok'").pluck().get()).toBe(
       0,
     );

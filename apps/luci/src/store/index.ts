@@ -1,3 +1,4 @@
+import { AlertsStore } from './alerts-store.js';
 import { AuditStore } from './audit-store.js';
 import { ClustersStore } from './clusters-store.js';
 import type { SqliteDatabase } from './database.js';
@@ -5,6 +6,7 @@ import { EventsStore } from './events-store.js';
 import { SessionsStore } from './sessions-store.js';
 import { UsersStore } from './users-store.js';
 
+export type { AlertTargetRecord } from './alerts-store.js';
 export type { AuditRecord } from './audit-store.js';
 export type { ClusterRow, NodeRow } from './clusters-store.js';
 export {
@@ -24,6 +26,7 @@ export class ConsoleStore {
   readonly clusters: ClustersStore;
   readonly audit: AuditStore;
   readonly events: EventsStore;
+  readonly alerts: AlertsStore;
 
   constructor(readonly db: SqliteDatabase) {
     this.users = new UsersStore(db);
@@ -31,6 +34,7 @@ export class ConsoleStore {
     this.clusters = new ClustersStore(db);
     this.audit = new AuditStore(db);
     this.events = new EventsStore(db);
+    this.alerts = new AlertsStore(db);
   }
 
   close(): void {

@@ -83,4 +83,37 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_cluster_at ON events(cluster_id, at);
     `,
   },
+  {
+    version: 2,
+    name: 'alert targets and the alert delivery log',
+    sql: `
+      CREATE TABLE alert_targets (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('webhook', 'email')),
+        settings TEXT NOT NULL,
+        secret TEXT,
+        events TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (cluster_id, name)
+      );
+      CREATE TABLE alert_deliveries (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+        alert_id TEXT NOT NULL,
+        target_id INTEGER REFERENCES alert_targets(id) ON DELETE SET NULL,
+        target_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL,
+        last_status INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX alert_deliveries_cluster ON alert_deliveries(cluster_id, id);
+    `,
+  },
 ];

@@ -120,6 +120,16 @@ export class FakeCluster {
         this.actions.push(action);
         return this.answer(action);
       },
+      // The fake has no cluster.conf and no agents to describe: the config editor needs real ones.
+      config: async () => null,
+      metadata: async () => ({
+        node: 'node1',
+        agentVersion: '0.0.0',
+        hostname: 'fake',
+        startedMs: 0,
+        resourceAgents: [],
+        failures: [],
+      }),
       close: () => undefined,
     };
   }

@@ -1,6 +1,7 @@
 import type { ActionOutcome, ClusterStatusView } from '@quorate/protocol';
 import { useCallback, useState } from 'react';
 import { Link } from 'wouter';
+import { ClusterMembership } from '../create-cluster/cluster-membership.js';
 import { EventsList } from '../events/events-list.js';
 import { useLive } from '../live/live-provider.js';
 import { MembersTable } from '../nodes/members-table.js';
@@ -102,6 +103,18 @@ export function ClusterPage(props: { params: { name: string } }) {
             {name}
           </span>
         </h1>
+        <Link href={`/clusters/${encodeURIComponent(name)}/config`} data-test="cluster-config-link">
+          Configuration
+        </Link>
+        <Link
+          href={`/clusters/${encodeURIComponent(name)}/what-if`}
+          data-test="cluster-what-if-link"
+        >
+          What if
+        </Link>
+        <Link href={`/clusters/${encodeURIComponent(name)}/alerts`} data-test="cluster-alerts-link">
+          Alerts
+        </Link>
         {link && (
           <span className="state" data-tone={link.tone} data-test="cluster-link-state">
             <span aria-hidden="true">{link.icon}</span> {link.word}
@@ -109,7 +122,10 @@ export function ClusterPage(props: { params: { name: string } }) {
         )}
       </div>
       {view ? (
-        <ClusterStatusBody view={view} />
+        <>
+          <ClusterStatusBody view={view} />
+          <ClusterMembership view={view} />
+        </>
       ) : live.clusters !== null && !live.clusters.some((c) => c.name === name) ? (
         <Notice tone="bad" testId="cluster-not-found">
           No cluster named <span className="mono">{name}</span> is shared with you.

@@ -1,5 +1,6 @@
 import type { ClusterSummary } from '@quorate/protocol';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { useLive } from '../live/live-provider.js';
 import { useSignedIn } from '../session/session.js';
 import { AddClusterDialog } from './add-cluster-dialog.js';
@@ -50,7 +51,12 @@ export function HomebasePage() {
               data-test="add-cluster"
             >
               Add cluster
-            </button>
+            </button>{' '}
+            {canAdd && (
+              <Link href="/create-cluster" className="button" data-test="create-cluster">
+                Create cluster
+              </Link>
+            )}
             {!canAdd && (
               <p id="add-cluster-why" className="explain" data-test="add-cluster-why">
                 Adding a cluster needs a connection to its agents, which this version of the console
@@ -71,7 +77,7 @@ export function HomebasePage() {
             {!session.user.admin
               ? 'No cluster has been shared with you. Ask an administrator for the view role on a cluster.'
               : session.clusterLinkAvailable
-                ? 'Add an existing cluster by one node’s address and its agent password; the console discovers the rest.'
+                ? 'Create a cluster from bare Linux hosts over SSH, or add an existing one by one node’s address and its agent password; the console discovers the rest.'
                 : 'Once this console can reach cluster agents, add an existing cluster by one node’s address and its agent password.'}
           </p>
         </section>

@@ -1,0 +1,102 @@
+import { useState } from 'react';
+import { Link } from 'wouter';
+import { useLive } from '../live/live-provider.js';
+import { Notice } from '../ui/notice.js';
+import { ChangeReview } from './change-review.js';
+import { DomainsTab } from './domains-tab.js';
+import { FenceDevicesTab } from './fence-devices-tab.js';
+import { NodesTab } from './nodes-tab.js';
+import { ResourcesTab } from './resources-tab.js';
+import { ServicesTab } from './services-tab.js';
+import { useConfigEditor } from './use-config-editor.js';
+import './config.css';
+
+const tabs = [
+  { id: 'nodes', title: 'Nodes', Tab: NodesTab },
+  { id: 'fence', title: 'Fence devices', Tab: FenceDevicesTab },
+  { id: 'domains', title: 'Failover domains', Tab: DomainsTab },
+  { id: 'resources', title: 'Resources', Tab: ResourcesTab },
+  { id: 'services', title: 'Services', Tab: ServicesTab },
+] as const;
+
+type TabId = (typeof tabs)[number]['id'];
+
+/** The cluster's configuration: nodes, fencing, domains, resources and services, edited by form. */
+export default function ConfigPage(props: { params: { name: string } }) {
+  const cluster = decodeURIComponent(props.params.name);
+  const live = useLive();
+  const editor = useConfigEditor(cluster, live.statuses[cluster]?.status?.cluster.configVersion);
+  const [tab, setTab] = useState<TabId>('nodes');
+  const current = tabs.find((t) => t.id === tab)!;
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          <Link href="/" data-test="back-to-clusters">
+            Clusters
+          </Link>{' '}
+          /{' '}
+          <Link href={`/clusters/${encodeURIComponent(cluster)}`} className="mono">
+            {cluster}
+          </Link>{' '}
+          / Configuration
+        </h1>
+        {editor.state && (
+          <span className="muted">
+            cluster.conf version{' '}
+            <span className="mono" data-test="config-version">
+              {editor.state.view.version}
+            </span>
+          </span>
+        )}
+      </div>
+      {editor.sent && (
+        <Notice tone="ok" testId="config-outcome">
+          Configuration version {editor.sent.version} sent to the cluster and committed.
+        </Notice>
+      )}
+      {editor.loadError && (
+        <Notice tone="bad" testId="config-load-error">
+          {editor.loadError}
+        </Notice>
+      )}
+      {editor.state && !editor.state.view.canEdit && (
+        <Notice tone="info" testId="config-read-only">
+          You may view this configuration; changing it needs the "config" role.
+        </Notice>
+      )}
+      <div className="tabs" role="tablist" aria-label="Configuration sections">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={t.id === tab}
+            data-test={`config-tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.title}
+          </button>
+        ))}
+      </div>
+      {editor.state ? (
+        <section role="tabpanel" aria-label={current.title}>
+          <current.Tab editor={editor} state={editor.state} />
+        </section>
+      ) : (
+        !editor.loadError && (
+          <p className="muted" data-test="config-loading">
+            Loading…
+          </p>
+        )
+      )}
+      <ChangeReview
+        preview={editor.pending?.preview ?? null}
+        sending={editor.sending}
+        error={editor.sendError}
+        onSend={() => void editor.send()}
+        onCancel={editor.cancel}
+      />
+    </>
+  );
+}
