@@ -66,6 +66,11 @@ export class DaemonControl implements ControlProvider {
     const voting = text === null ? null : votingConfigOf(text);
     const voters = voting?.voters ?? s.voters.map((id) => ({ id, votes: 1 }));
     const members = new Set(s.members);
+    // Peers' incarnations as the log records them (their latest probe), the same on every node:
+    // a console whose link moves to another agent must not see restarts that did not happen.
+    const probed = host.serviceController()?.state().probed ?? {};
+    const incarnationOf = (id: string) =>
+      id === nodeName ? s.incarnation : (probed[id]?.incarnation ?? 0);
     const memberList: MemberStatus[] = voters.map((voter, i) => ({
       name: voter.id,
       nodeId: conf?.nodes.find((n) => n.name === voter.id)?.nodeid ?? i + 1,
@@ -74,7 +79,7 @@ export class DaemonControl implements ControlProvider {
       local: voter.id === nodeName,
       estranged: false,
       rgmanager: members.has(voter.id) && host.serviceController() !== null,
-      incarnation: voter.id === nodeName ? s.incarnation : 0,
+      incarnation: incarnationOf(voter.id),
       joinedMs: null,
       addresses: [],
     }));

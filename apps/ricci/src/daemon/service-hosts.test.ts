@@ -145,6 +145,23 @@ describe.skipIf(skip)('a service on test hosts, driven by the RHCS command line'
     expect(clustat.stdout).toMatch(new RegExp(`service:webservice +${owner} +started`));
   });
 
+  it('cman_tool nodes shows every member with the same incarnation on every host', async () => {
+    const incarnations = async (host: string) => {
+      const nodes = await command(host, 'cman_tool', ['nodes']);
+      expect(nodes.status).toBe(0);
+      const rows = nodes.stdout.split('\n').map((line) => line.trim().split(/\s+/));
+      return Object.fromEntries(
+        rows.filter((r) => r[1] === 'M').map((r) => [r.at(-1), Number(r[2])]),
+      );
+    };
+    const views = await Promise.all(NAMES.map(incarnations));
+    expect(Object.keys(views[0] ?? {}).sort()).toEqual(NAMES);
+    for (const n of NAMES) expect(views[0]?.[n]).toBeGreaterThan(0);
+    // A console whose link moves from one agent to another sees no restart that did not happen.
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+  });
+
   it('clusvcadm -r moves it to another node, whose page the client then gets', async () => {
     const target = NAMES.find((name) => name !== owner) as string;
     const { result, running } = await relocate(owner, target);
