@@ -119,6 +119,34 @@ describe('applyConsoleEdits', () => {
     ]);
   });
 
+  it('keeps the settings the tree editor does not show with each resource that stays', () => {
+    const conf = parseClusterConf(
+      base.replace(
+        '<ip ref="10.0.0.50"/>',
+        `<ip ref="10.0.0.50" __independent_subtree="1"><action name="status" interval="20s"/></ip>
+      <script name="web" file="/etc/init.d/httpd" __max_failures="3"/>`,
+      ),
+    );
+    // The script moves first and the ip goes below nothing new; an fs is added.
+    const { conf: out } = applyConsoleEdits(conf, [
+      {
+        op: 'setServiceTree',
+        service: 'second',
+        tree: [
+          { type: 'script', params: { name: 'web', file: '/etc/init.d/httpd' } },
+          { type: 'fs', params: { name: 'data', device: '/dev/sdb1', mountpoint: '/srv' } },
+          { type: 'ip', ref: '10.0.0.50' },
+        ],
+      },
+    ]);
+    const second = out.rm!.services.find((s) => s.params.name === 'second')!;
+    const [script, fs, ip] = second.children;
+    expect(script?.internals).toEqual({ __max_failures: '3' });
+    expect(fs?.internals).toEqual({});
+    expect(ip?.internals).toEqual({ __independent_subtree: '1' });
+    expect(ip?.actions.map((a) => [a.name, a.interval])).toEqual([['status', '20s']]);
+  });
+
   it('refuses to delete a device in use and names the node', () => {
     const conf = applyConsoleEdits(parseClusterConf(base), [
       {

@@ -8,6 +8,7 @@ import { EditError } from './edit-model.js';
 import { fenceAgentInfo } from './fence-agent-catalog.js';
 import type { ClusterConf } from './model.js';
 import { readClusterConf } from './read.js';
+import { restoreTreeSettings, treeSettings } from './service-tree-settings.js';
 import { validateClusterConf } from './validate.js';
 
 /**
@@ -104,9 +105,11 @@ function serviceTree(
   conf: ClusterConf,
   edit: Extract<ConsoleEdit, { op: 'setServiceTree' }>,
   apply: Apply,
-) {
+  catalog: AgentCatalog,
+): ConsoleEditResult {
   const service = conf.rm?.services.find((s) => s.params.name === edit.service);
   if (!service) throw new EditError('/cluster/rm', `service "${edit.service}" does not exist`);
+  const settings = treeSettings(service, catalog);
   // The old resources go first, so an inline resource that stays is not taken for a duplicate.
   const edits: ConfigEdit[] = service.children.map(() => ({
     op: 'deleteServiceResource',
@@ -123,7 +126,8 @@ function serviceTree(
       add([...parent, i], spec.children ?? []);
     });
   add([], edit.tree);
-  return edits.reduce((r, e) => apply(r.conf, e), { conf, notes: [] } as ConsoleEditResult);
+  const done = edits.reduce((r, e) => apply(r.conf, e), { conf, notes: [] } as ConsoleEditResult);
+  return { ...done, conf: restoreTreeSettings(done.conf, edit.service, settings, catalog) };
 }
 
 /** Issues about fence devices that leave out a parameter their agent requires. */
@@ -189,7 +193,7 @@ export function applyConsoleEdits(
         : edit.op === 'setDomainMembers'
           ? domainMembers(result.conf, edit, apply)
           : edit.op === 'setServiceTree'
-            ? serviceTree(result.conf, edit, apply)
+            ? serviceTree(result.conf, edit, apply, catalog)
             : apply(result.conf, edit);
     result = { conf: step.conf, notes: [...result.notes, ...step.notes] };
   }
