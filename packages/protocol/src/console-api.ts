@@ -170,6 +170,8 @@ export const agentInfoSchema = z.strictObject({
   /** When the agent started (ms since the epoch, its own clock). */
   startedMs: count,
   resourceAgents: z.array(agentMetadataSchema).max(10_000).readonly(),
+  /** Installed `fence_*` agents' `metadata`; optional so a console reads agents that list none. */
+  fenceAgents: z.array(agentMetadataSchema).max(10_000).readonly().optional(),
   /** Agents whose `meta-data` could not be read, and why. */
   failures: z
     .array(z.strictObject({ type: z.string().max(255), message }))

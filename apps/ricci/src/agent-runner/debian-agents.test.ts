@@ -1,11 +1,16 @@
 // Debian's resource-agents, unchanged, run by the OCF runner; and the meta-data the console
 // gets from the agents installed on a node.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildResourceTrees, catalogWith, parseClusterConf } from '@quorate/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discoverAgents, listInstalledOcfAgents } from './metadata-discovery.js';
+import { FenceAgentRunner } from './fence-agent-runner.js';
+import {
+  discoverAgents,
+  discoverFenceAgents,
+  listInstalledOcfAgents,
+} from './metadata-discovery.js';
 import { ResourceAgentRunner } from './resource-agent-runner.js';
 import { debianAgentsSkipReason } from './test-requirements.js';
 
@@ -53,6 +58,22 @@ describe.skipIf(debianAgentsSkipReason())('Debian resource agents', () => {
       unique: true,
     });
     expect(ipaddr2.actions.find((a) => a.name === 'start')?.timeoutS).toBe(20);
+  });
+
+  it("reads installed fence agents' metadata, and names an agent whose metadata fails", async () => {
+    // A folder with Debian's fence_dummy, a broken fence_ agent, and a file that is no agent.
+    const bin = join(dir, 'fence-bin');
+    mkdirSync(bin);
+    symlinkSync('/usr/sbin/fence_dummy', join(bin, 'fence_dummy'));
+    writeFileSync(join(bin, 'fence_broken'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    writeFileSync(join(bin, 'not_a_fence'), '#!/bin/sh\n', { mode: 0o755 });
+    const found = await discoverFenceAgents(new FenceAgentRunner({ agentDirs: [bin] }));
+    expect(found.agents.map((a) => a.type)).toEqual(['fence_dummy']);
+    const dummy = found.agents[0]!;
+    expect(dummy.shortDescription).toBe('Dummy fence agent');
+    expect(dummy.parameters.find((p) => p.name === 'action')).toMatchObject({ required: true });
+    expect(dummy.parameters.length).toBeGreaterThan(5);
+    expect(found.failures).toEqual([{ type: 'fence_broken', message: 'metadata: exit code 1' }]);
   });
 
   it('runs <ocf agent="heartbeat:Dummy"> of a service from cluster.conf', async () => {

@@ -12,7 +12,7 @@ import {
   redactSecrets,
 } from './fence-input.js';
 import { defaultAgentPath } from './resource-agent-runner.js';
-import { type ProcessResult, runProcess } from './run-process.js';
+import { BACKGROUND_NICENESS, type ProcessResult, runProcess } from './run-process.js';
 
 export type FenceOutcome =
   | { readonly kind: 'success' }
@@ -31,6 +31,8 @@ export interface FenceOperation extends FenceInputParts {
   /** `fence_ipmilan`, … or an absolute path to a `fence_*` executable. */
   readonly agent: string;
   readonly timeoutMs?: number;
+  /** Work nobody waits on (the console's metadata listing) runs at the lowest CPU priority. */
+  readonly background?: boolean;
 }
 
 export interface FenceResult {
@@ -92,6 +94,11 @@ export class FenceAgentRunner {
 
   constructor(private readonly options: FenceAgentRunnerOptions = {}) {}
 
+  /** The folders agents given by name are looked up in, in order. */
+  get agentDirs(): readonly string[] {
+    return this.options.agentDirs ?? ['/usr/sbin', '/sbin', '/usr/bin'];
+  }
+
   /** The agent's executable, or a message saying why there is none. */
   locate(agent: string): { path: string } | { error: string } {
     if (!/^fence_[A-Za-z0-9_-]+$/.test(basename(agent))) {
@@ -99,7 +106,7 @@ export class FenceAgentRunner {
     }
     if (isAbsolute(agent)) return { path: agent };
     if (agent.includes('/')) return { error: `agent ${agent}: give a name or an absolute path` };
-    for (const dir of this.options.agentDirs ?? ['/usr/sbin', '/sbin', '/usr/bin']) {
+    for (const dir of this.agentDirs) {
       const path = join(dir, agent);
       try {
         accessSync(path, constants.X_OK);
@@ -136,6 +143,7 @@ export class FenceAgentRunner {
       killGraceMs: this.options.killGraceMs,
       outputLimitBytes: this.options.outputLimitBytes,
       signal,
+      ...(op.background ? { niceness: BACKGROUND_NICENESS } : {}),
     });
     return this.report(op, pairs, outcomeOf(op.action, result, timeoutMs), result);
   }

@@ -4,6 +4,7 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentMetadata, parseAgentMetadata } from '@quorate/core';
 import { builtinAgentTypes } from './agent-locations.js';
+import type { FenceAgentRunner, FenceResult } from './fence-agent-runner.js';
 import { describeOcfOutcome, isOcfSuccess } from './ocf-outcome.js';
 import type { ResourceAgentRunner } from './resource-agent-runner.js';
 
@@ -46,6 +47,16 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/** Every `fence_*` executable in the runner's folders, by name (the first folder wins). */
+export function listInstalledFenceAgents(dirs: readonly string[]): string[] {
+  const names = dirs.flatMap((dir) =>
+    listDir(dir).filter(
+      (name) => /^fence_[A-Za-z0-9_-]+$/.test(name) && isExecutableFile(join(dir, name)),
+    ),
+  );
+  return [...new Set(names)].sort();
+}
+
 /** `ocf:PROVIDER:TYPE` for every executable under $OCF_ROOT/resource.d. */
 export function listInstalledOcfAgents(ocfRoot: string): string[] {
   const base = join(ocfRoot, 'resource.d');
@@ -73,19 +84,50 @@ async function readOne(
   }
 }
 
-/** Runs `meta-data` for each type, `concurrency` at a time, keeping the input order. */
-export async function readAgentMetadata(
-  runner: ResourceAgentRunner,
-  types: readonly string[],
-  options: DiscoveryOptions = {},
+async function readFenceOne(
+  runner: FenceAgentRunner,
+  agent: string,
+  timeoutMs: number,
+): Promise<AgentMetadata | MetadataFailure> {
+  const op = { agent, action: 'metadata', device: {}, timeoutMs, background: true } as const;
+  const result = await runner.run(op);
+  if (result.outcome.kind !== 'success') {
+    return { type: agent, message: `metadata: ${describeFenceOutcome(result.outcome)}` };
+  }
+  try {
+    return parseAgentMetadata(result.stdout, { type: agent });
+  } catch (error) {
+    return { type: agent, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function describeFenceOutcome(outcome: FenceResult['outcome']): string {
+  switch (outcome.kind) {
+    case 'failed':
+      return `exit code ${outcome.code}`;
+    case 'timeout':
+      return `no answer within ${outcome.timeoutMs} ms`;
+    case 'signal':
+      return `ended by ${outcome.signal}`;
+    case 'not-started':
+      return outcome.message;
+    default:
+      return outcome.kind;
+  }
+}
+
+/** Runs `read` for each item, `concurrency` at a time, keeping the input order. */
+async function readAll(
+  items: readonly string[],
+  read: (item: string) => Promise<AgentMetadata | MetadataFailure>,
+  concurrency: number,
 ): Promise<DiscoveredAgents> {
-  const { concurrency = 2, timeoutMs = 5_000 } = options;
-  const results: Array<AgentMetadata | MetadataFailure> = new Array(types.length);
+  const results: Array<AgentMetadata | MetadataFailure> = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < types.length) {
+    while (next < items.length) {
       const index = next++;
-      results[index] = await readOne(runner, types[index]!, timeoutMs);
+      results[index] = await read(items[index]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
@@ -96,6 +138,27 @@ export async function readAgentMetadata(
     else agents.push(r);
   }
   return { agents, failures };
+}
+
+/** Runs `meta-data` for each type, `concurrency` at a time, keeping the input order. */
+export function readAgentMetadata(
+  runner: ResourceAgentRunner,
+  types: readonly string[],
+  options: DiscoveryOptions = {},
+): Promise<DiscoveredAgents> {
+  const { concurrency = 2, timeoutMs = 5_000 } = options;
+  return readAll(types, (type) => readOne(runner, type, timeoutMs), concurrency);
+}
+
+/** Every installed fence agent's `metadata` (fence_* in the runner's folders). */
+export function discoverFenceAgents(
+  runner: FenceAgentRunner,
+  options: DiscoveryOptions = {},
+): Promise<DiscoveredAgents> {
+  const { concurrency = 2, timeoutMs = 10_000 } = options;
+  const include = options.include ?? (() => true);
+  const agents = listInstalledFenceAgents(runner.agentDirs).filter(include);
+  return readAll(agents, (agent) => readFenceOne(runner, agent, timeoutMs), concurrency);
 }
 
 /** The built-ins and every installed OCF agent (filtered by `include`), as the console lists them. */

@@ -6,7 +6,7 @@ import { builtinAgentCatalog } from '@quorate/core';
 import { actionTimeoutMs, defaultActionTimeoutMs } from './action-timeout.js';
 import { defaultBuiltinAgentsDir, defaultOcfRoot, locateResourceAgent } from './agent-locations.js';
 import { type OcfOutcome, ocfOutcomeOfCode } from './ocf-outcome.js';
-import { type ProcessResult, runProcess } from './run-process.js';
+import { BACKGROUND_NICENESS, type ProcessResult, runProcess } from './run-process.js';
 
 export interface ResourceOperation {
   /** cluster.conf's element name: `ip`, `fs`, `ocf:heartbeat:IPaddr2`, … */
@@ -61,9 +61,6 @@ export interface ResourceAgentRunnerOptions {
   /** Meta-data for operations that bring none; the built-in types by default. */
   readonly catalog?: AgentCatalog;
 }
-
-/** Background agents yield the CPU to the agent's own timers and to services' operations. */
-const BACKGROUND_NICENESS = 19;
 
 export const defaultAgentPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const exitReasonPrefix = 'ocf-exit-reason:';

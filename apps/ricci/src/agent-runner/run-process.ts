@@ -38,6 +38,8 @@ export interface ProcessResult {
 }
 
 export const defaultKillGraceMs = 2_000;
+/** Background work yields the CPU to the agent's own timers and to services' operations. */
+export const BACKGROUND_NICENESS = 19;
 /**
  * How long output may keep flowing after the agent exited. A daemon the agent started can
  * hold the pipes open forever; what it prints afterwards is not the agent's output.

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { ClusterNode, parseClusterConf, ServiceController } from '@quorate/core';
-import { discoverAgents } from '../agent-runner/metadata-discovery.js';
+import { FenceAgentRunner } from '../agent-runner/fence-agent-runner.js';
+import { discoverAgents, discoverFenceAgents } from '../agent-runner/metadata-discovery.js';
 import { ResourceAgentRunner } from '../agent-runner/resource-agent-runner.js';
 import { CONSOLE_DIR } from '../console/agent-password.js';
 import { type AgentAddress, ConsoleApi } from '../console/console-server.js';
@@ -206,8 +207,14 @@ async function startNode(
     nodes: () => agentAddresses(options, currentView(options, view), listenPort),
     agentCertPem: tls.certPem,
     discoverAgents: async () => {
-      const found = await discoverAgents(new ResourceAgentRunner());
-      return { resourceAgents: found.agents, failures: found.failures };
+      // One after the other: both are background work on a node that must keep its token.
+      const resource = await discoverAgents(new ResourceAgentRunner());
+      const fence = await discoverFenceAgents(new FenceAgentRunner());
+      return {
+        resourceAgents: resource.agents,
+        fenceAgents: fence.agents,
+        failures: [...resource.failures, ...fence.failures],
+      };
     },
     hostname: hostname(),
     logs: logRing,

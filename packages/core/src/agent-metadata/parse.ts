@@ -258,7 +258,8 @@ export function parseAgentMetadata(
     // The OCF API version the agent speaks (not its own release), which the runner passes on
     // as OCF_RA_VERSION_MAJOR/MINOR; rgmanager assumed 1.0 when it was missing.
     version: (versionEl && textContent(versionEl[0])) || '1.0',
-    shortDescription: description(root, 'shortdesc'),
+    // Fence agents write theirs as the root's attribute.
+    shortDescription: description(root, 'shortdesc') || (attr(root, 'shortdesc') ?? ''),
     longDescription: description(root, 'longdesc'),
     parameters,
     actions,
