@@ -3,8 +3,9 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AgentMetadata, parseAgentMetadata } from '@quorate/core';
-import { builtinAgentTypes } from './agent-locations.js';
+import { builtinAgentTypes, locateResourceAgent } from './agent-locations.js';
 import type { FenceAgentRunner, FenceResult } from './fence-agent-runner.js';
+import { MetadataCache } from './metadata-cache.js';
 import { describeOcfOutcome, isOcfSuccess } from './ocf-outcome.js';
 import type { ResourceAgentRunner } from './resource-agent-runner.js';
 
@@ -27,6 +28,8 @@ export interface DiscoveryOptions {
    */
   readonly concurrency?: number;
   readonly timeoutMs?: number;
+  /** Answers kept from an earlier run, by agent file; the caller saves it afterwards. */
+  readonly cache?: MetadataCache;
 }
 
 function listDir(path: string): string[] {
@@ -47,6 +50,9 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/** fence-agents' tool for acknowledging a manual fence, not an agent. */
+const NOT_FENCE_AGENTS = new Set(['fence_ack_manual']);
+
 /** Every `fence_*` executable in the runner's folders, by name (the first folder wins). */
 export function listInstalledFenceAgents(dirs: readonly string[]): string[] {
   const names = dirs.flatMap((dir) =>
@@ -54,7 +60,7 @@ export function listInstalledFenceAgents(dirs: readonly string[]): string[] {
       (name) => /^fence_[A-Za-z0-9_-]+$/.test(name) && isExecutableFile(join(dir, name)),
     ),
   );
-  return [...new Set(names)].sort();
+  return [...new Set(names)].filter((name) => !NOT_FENCE_AGENTS.has(name)).sort();
 }
 
 /** `ocf:PROVIDER:TYPE` for every executable under $OCF_ROOT/resource.d. */
@@ -116,21 +122,29 @@ function describeFenceOutcome(outcome: FenceResult['outcome']): string {
   }
 }
 
-/** Runs `read` for each item, `concurrency` at a time, keeping the input order. */
+/**
+ * Runs `read` for each item, `concurrency` at a time, keeping the input order; an item whose
+ * agent file (`pathOf`) is unchanged since the cache's last run is not read again.
+ */
 async function readAll(
   items: readonly string[],
   read: (item: string) => Promise<AgentMetadata | MetadataFailure>,
-  concurrency: number,
+  options: DiscoveryOptions,
+  pathOf: (item: string) => string | undefined,
 ): Promise<DiscoveredAgents> {
+  const cache = options.cache ?? new MetadataCache(undefined);
   const results: Array<AgentMetadata | MetadataFailure> = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      results[index] = await read(items[index]!);
+      const item = items[index]!;
+      const path = pathOf(item);
+      const fingerprint = path === undefined ? undefined : MetadataCache.fingerprint(item, path);
+      results[index] = await cache.answer(fingerprint, () => read(item));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
   const agents: AgentMetadata[] = [];
   const failures: MetadataFailure[] = [];
   for (const r of results) {
@@ -146,8 +160,12 @@ export function readAgentMetadata(
   types: readonly string[],
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredAgents> {
-  const { concurrency = 2, timeoutMs = 5_000 } = options;
-  return readAll(types, (type) => readOne(runner, type, timeoutMs), concurrency);
+  const { timeoutMs = 5_000 } = options;
+  const pathOf = (type: string) => {
+    const located = locateResourceAgent(type, runner);
+    return 'error' in located ? undefined : located.path;
+  };
+  return readAll(types, (type) => readOne(runner, type, timeoutMs), options, pathOf);
 }
 
 /** Every installed fence agent's `metadata` (fence_* in the runner's folders). */
@@ -155,10 +173,14 @@ export function discoverFenceAgents(
   runner: FenceAgentRunner,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveredAgents> {
-  const { concurrency = 2, timeoutMs = 10_000 } = options;
+  const { timeoutMs = 10_000 } = options;
   const include = options.include ?? (() => true);
   const agents = listInstalledFenceAgents(runner.agentDirs).filter(include);
-  return readAll(agents, (agent) => readFenceOne(runner, agent, timeoutMs), concurrency);
+  const pathOf = (agent: string) => {
+    const located = runner.locate(agent);
+    return 'error' in located ? undefined : located.path;
+  };
+  return readAll(agents, (agent) => readFenceOne(runner, agent, timeoutMs), options, pathOf);
 }
 
 /** The built-ins and every installed OCF agent (filtered by `include`), as the console lists them. */

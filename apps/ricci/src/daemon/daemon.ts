@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { ClusterNode, parseClusterConf, ServiceController } from '@quorate/core';
 import { FenceAgentRunner } from '../agent-runner/fence-agent-runner.js';
+import { METADATA_CACHE_FILE, MetadataCache } from '../agent-runner/metadata-cache.js';
 import { discoverAgents, discoverFenceAgents } from '../agent-runner/metadata-discovery.js';
 import { ResourceAgentRunner } from '../agent-runner/resource-agent-runner.js';
 import { CONSOLE_DIR } from '../console/agent-password.js';
@@ -208,8 +209,10 @@ async function startNode(
     agentCertPem: tls.certPem,
     discoverAgents: async () => {
       // One after the other: both are background work on a node that must keep its token.
-      const resource = await discoverAgents(new ResourceAgentRunner());
-      const fence = await discoverFenceAgents(new FenceAgentRunner());
+      const cache = new MetadataCache(join(options.stateDir, METADATA_CACHE_FILE));
+      const resource = await discoverAgents(new ResourceAgentRunner(), { cache });
+      const fence = await discoverFenceAgents(new FenceAgentRunner(), { cache });
+      cache.save();
       return {
         resourceAgents: resource.agents,
         fenceAgents: fence.agents,
