@@ -14,6 +14,14 @@ describe('pnpm demo options', () => {
     });
   });
 
+  it("takes the options after pnpm's `--`, as the README writes them", () => {
+    expect(parseDemoArgs(['--', '--help'], {})).toBe('help');
+    expect(parseDemoArgs(['--', '--web-port', '9000'], {}, '/home/ann')).toMatchObject({
+      webPort: 9000,
+    });
+    expect(() => parseDemoArgs(['--', '--', '--help'], {})).toThrow(/Unexpected argument/);
+  });
+
   it('names the option and the rule when a value is wrong', () => {
     expect(() => parseDemoArgs(['--web-port', 'http'], {})).toThrow(
       '--web-port: http is not a TCP port (1-65535)',

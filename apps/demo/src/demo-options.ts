@@ -38,10 +38,12 @@ export function parseDemoArgs(
   env: NodeJS.ProcessEnv,
   home: string = homedir(),
 ): DemoOptions | 'help' {
+  // `pnpm demo -- --help` hands node the `--` too (pnpm appends its arguments to the script).
+  const given = args[0] === '--' ? args.slice(1) : args;
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: [...args],
+      args: [...given],
       options: {
         dir: { type: 'string' },
         'base-port': { type: 'string' },
