@@ -8,6 +8,7 @@ describe('pnpm demo options', () => {
       basePort: 11111,
       webPort: 8088,
       consolePort: 8084,
+      testHosts: false,
     });
     expect(parseDemoArgs([], { XDG_STATE_HOME: '/xdg' }, '/home/ann')).toMatchObject({
       dir: '/xdg/quorate-demo',
@@ -29,5 +30,15 @@ describe('pnpm demo options', () => {
     expect(() => parseDemoArgs(['--base-port', '65000'], {})).toThrow(/--base-port: 65000 is not/);
     expect(() => parseDemoArgs(['--web-port', '11112'], {})).toThrow(/must all differ/);
     expect(() => parseDemoArgs(['--colour'], {})).toThrow(/--colour/);
+  });
+
+  it('takes --test-hosts with the console port only, and names the options it does not use', () => {
+    expect(parseDemoArgs(['--', '--test-hosts', '--console-port', '9443'], {})).toMatchObject({
+      testHosts: true,
+      consolePort: 9443,
+    });
+    expect(() => parseDemoArgs(['--test-hosts', '--web-port', '9000', '--dir', '/x'], {})).toThrow(
+      '--dir, --web-port: not used with --test-hosts',
+    );
   });
 });

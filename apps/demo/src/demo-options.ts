@@ -14,6 +14,8 @@ export interface DemoOptions {
   /** Where the demo service's web server listens, on whichever node runs it. */
   readonly webPort: number;
   readonly consolePort: number;
+  /** As root: the demo on test hosts with a real floating IP (e2e/src/demo-test-hosts.ts). */
+  readonly testHosts: boolean;
 }
 
 export const DEMO_USAGE = `usage: pnpm demo [-- options]
@@ -25,6 +27,9 @@ and a demo web service) and the console, as a normal user. Ctrl-C stops everythi
                       each agent serves Prometheus /metrics on its port + ${METRICS_PORT_OFFSET}
   --web-port N        the demo web service's port (default 8088)
   --console-port N    the console's HTTPS port (default 8084)
+  --test-hosts        as root: the cluster on test hosts (network namespaces) with a real
+                      floating IP, power fencing and the console in its own host, reached at
+                      https://127.0.0.1:<console port>/ (takes only --console-port)
   --help              print this and exit
 `;
 
@@ -49,6 +54,7 @@ export function parseDemoArgs(
         'base-port': { type: 'string' },
         'web-port': { type: 'string' },
         'console-port': { type: 'string' },
+        'test-hosts': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }));
@@ -56,11 +62,14 @@ export function parseDemoArgs(
     throw new DemoOptionsError((error as Error).message);
   }
   if (values.help) return 'help';
+  const testHosts = values['test-hosts'] === true;
+  if (testHosts) refuseLoopbackOptions(values);
   const options: DemoOptions = {
     dir: resolve(stringValue(values.dir) ?? defaultDemoDir(env, home)),
     basePort: port('--base-port', values['base-port'], 11111, METRICS_PORT_OFFSET + 2),
     webPort: port('--web-port', values['web-port'], 8088),
     consolePort: port('--console-port', values['console-port'], 8084),
+    testHosts,
   };
   const used = [
     ...[0, 1, 2].flatMap((i) => [options.basePort + i, options.basePort + METRICS_PORT_OFFSET + i]),
@@ -73,6 +82,16 @@ export function parseDemoArgs(
     );
   }
   return options;
+}
+
+/** The test hosts have their own folder (/run/quorate-e2e/<run>) and ports, the service port 80. */
+function refuseLoopbackOptions(values: Record<string, string | boolean | undefined>): void {
+  const given = ['dir', 'base-port', 'web-port'].filter((name) => values[name] !== undefined);
+  if (given.length > 0) {
+    throw new DemoOptionsError(
+      `${given.map((name) => `--${name}`).join(', ')}: not used with --test-hosts (the test hosts have their own folder and ports; only --console-port applies)`,
+    );
+  }
 }
 
 function stringValue(value: string | boolean | undefined): string | undefined {

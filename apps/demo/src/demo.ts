@@ -92,7 +92,9 @@ async function prepareFiles(
 ): Promise<{ agentPassword: string }> {
   say(`folder ${layout.root}`);
   if (process.getuid?.() === 0) {
-    say('running as root: the demo runs on loopback all the same (no test-host mode yet)');
+    say(
+      'running as root: this demo runs on loopback; --test-hosts runs it on test hosts with a real floating IP',
+    );
   }
   stopLeftovers(layout);
   freshDemoDir(layout);

@@ -1,6 +1,7 @@
 // `pnpm demo` (bin/quorate-demo builds first, then calls this).
 import { runDemo } from './demo.js';
 import { DEMO_USAGE, DemoOptionsError, parseDemoArgs } from './demo-options.js';
+import { runOnTestHosts } from './test-host-mode.js';
 
 export async function demoMain(args: readonly string[]): Promise<number> {
   let options: ReturnType<typeof parseDemoArgs>;
@@ -15,6 +16,7 @@ export async function demoMain(args: readonly string[]): Promise<number> {
     process.stdout.write(DEMO_USAGE);
     return 0;
   }
+  if (options.testHosts) return runOnTestHosts(options.consolePort);
   // Ctrl-C reaches this process only: every process the demo starts leads its own group.
   const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
