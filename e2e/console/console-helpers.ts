@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { type Browser, chromium, expect, type Page } from '@playwright/test';
+import { type HostProcess, runPaths, type TestNetwork } from '@quorate/e2e';
 import { ConsoleStore, openDatabase } from '@quorate/luci';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -101,4 +102,177 @@ export function forbidDialogs(page: Page): { readonly opened: string[] } {
     void dialog.dismiss();
   });
   return { opened };
+}
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+/** luci's port in the console test host (luci's own default). */
+export const consoleHostPort = 8084;
+
+/**
+ * luci in the console test host, with a fresh data directory in the run's folder; resolves once
+ * it is ready, with its address as the browser there reaches it.
+ */
+export async function startConsoleInHost(
+  network: TestNetwork,
+  env: Record<string, string> = {},
+): Promise<{ luci: HostProcess; baseURL: string }> {
+  const host = network.host('console');
+  const dataDir = join(runPaths(network.runId).root, 'luci');
+  const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', dataDir];
+  args.push('--host', host.address, '--port', String(consoleHostPort));
+  args.push('--web-dir', join(repo, 'apps/web/dist'));
+  const luci = network.spawn('console', process.execPath, args, {
+    env: { ...process.env, LUCI_LOG_LEVEL: 'info', ...env },
+  });
+  await luci.waitForLine(/console ready/, 30_000);
+  return { luci, baseURL: `https://${host.address}:${consoleHostPort}` };
+}
+
+/** Chromium in the console host's network namespace; Playwright drives it over a pipe. */
+export async function launchInConsoleHost(
+  network: TestNetwork,
+  baseURL: string,
+): Promise<{ browser: Browser; page: Page }> {
+  const wrapper = join(runPaths(network.runId).root, 'chromium-in-console');
+  const namespace = network.host('console').namespace;
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec nsenter --net=/run/netns/${namespace} -- ${chromiumPath} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
+  const context = await browser.newContext({
+    baseURL,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1400, height: 1000 },
+  });
+  return { browser, page: await context.newPage() };
+}
+
+/** The console's first start: sets the admin password, then signs in as admin. */
+export async function firstStartAndSignIn(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.locator('[data-test=setup-password]').fill(adminPassword);
+  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
+  await page.locator('[data-test=setup-submit]').click();
+  await page.locator('[data-test=login-user]').fill('admin');
+  await page.locator('[data-test=login-password]').fill(adminPassword);
+  await page.locator('[data-test=login-submit]').click();
+}
+
+/** Sets every node's agent password (`ricci password`), as an administrator does before "Add". */
+export async function setAgentPasswords(
+  network: TestNetwork,
+  nodes: readonly string[],
+  password: string,
+): Promise<void> {
+  const ricci = join(repo, 'bin/ricci');
+  for (const node of nodes) {
+    const set = await network.exec(node, process.execPath, [ricci, 'password'], {
+      input: `${password}\n`,
+    });
+    if (set.code !== 0) throw new Error(`${node}: ricci password: ${set.stderr}`);
+  }
+}
+
+/** "Add cluster" by one node's address and the agent password; waits for every member. */
+export async function addClusterByAgent(
+  page: Page,
+  address: string,
+  agentPassword: string,
+  members: number,
+): Promise<void> {
+  await page.locator('[data-test=add-cluster]').click();
+  await page.locator('[data-test=add-cluster-address]').fill(address);
+  await page.locator('[data-test=add-cluster-password]').fill(agentPassword);
+  await page.locator('[data-test=add-cluster-submit]').click();
+  // Adding reaches every agent with the password (scrypt on each): allow for a busy machine.
+  await expect(page.locator('[data-test=cluster-members]')).toHaveText(
+    `${members} of ${members} online`,
+    { timeout: 30_000 },
+  );
+}
+
+/**
+ * Moves to a page of the console the way its own links do (wouter follows history.pushState),
+ * without reloading: the page stays live.
+ */
+export async function goInApp(page: Page, path: string): Promise<void> {
+  await page.evaluate(`history.pushState(null, '', ${JSON.stringify(path)})`);
+}
+
+/** Reviews the change a configuration form produced and sends it: the version goes one up. */
+export async function reviewAndSend(page: Page, expectAdded: string): Promise<number> {
+  const shownVersion = page.locator('[data-test=config-version]');
+  const review = page.locator('[data-test=config-review]');
+  await expect(review.locator('[data-test=config-diff]')).toContainText(expectAdded);
+  const before = Number(await shownVersion.textContent());
+  await expect(review.locator('[data-test=config-review-version]')).toHaveText(String(before + 1));
+  await review.locator('[data-test=send-to-cluster]').click();
+  await expect(page.locator('[data-test=config-outcome]')).toContainText(
+    `Configuration version ${before + 1} sent to the cluster and committed.`,
+  );
+  // The page reads the file again once the live status shows an agent applied the new version.
+  await expect(shownVersion).toHaveText(String(before + 1), { timeout: 15_000 });
+  return before + 1;
+}
+
+/** A row of the cluster page's services table. */
+export const serviceRow = (page: Page, id: string) =>
+  page.locator('[data-test=service-row]', {
+    has: page.locator('[data-test=service-name]', { hasText: id }),
+  });
+
+/** Relocates a service from the cluster page and waits for RHCS's "…Success". */
+export async function relocateInPage(page: Page, id: string, node: string): Promise<void> {
+  const row = serviceRow(page, id);
+  await row.locator('[data-test=service-target]').selectOption(node);
+  await row.locator('[data-test=service-relocate]').click();
+  await page.locator('[data-test=service-action-dialog-confirm]').click();
+  await expect(page.locator('[data-test=action-outcome-text]')).toHaveText(
+    `Trying to relocate ${id} to ${node}...Success`,
+    { timeout: 30_000 },
+  );
+}
+
+/** Node names resolve on every host (RHCS required it; agents dial new nodes by name). */
+export async function shareHostsFile(network: TestNetwork, nodes: readonly string[]) {
+  const lines = nodes.map((name) => `${network.host(name).address} ${name}`);
+  const file = join(runPaths(network.runId).root, 'etc-hosts');
+  writeFileSync(file, `127.0.0.1 localhost\n${lines.join('\n')}\n`);
+  for (const name of nodes) {
+    const bound = await network.exec(name, 'mount', ['--bind', file, '/etc/hosts']);
+    if (bound.code !== 0) throw new Error(`${name}: mount /etc/hosts: ${bound.stderr}`);
+  }
+}
+
+export interface CreateClusterHost {
+  readonly host: string;
+  readonly password: string;
+  /** The SSH host key's `SHA256:…`, pinned; empty trusts the key on first use. */
+  readonly hostKey?: string;
+}
+
+/** Fills the create-cluster form from the homebase's button: name, agent password, hosts. */
+export async function fillCreateClusterForm(
+  page: Page,
+  name: string,
+  agentPassword: string,
+  hosts: readonly CreateClusterHost[],
+): Promise<void> {
+  const hostRow = (index: number) => page.locator('[data-test=host-row]').nth(index);
+  await goInApp(page, '/');
+  await page.locator('[data-test=create-cluster]').click();
+  await page.locator('[data-test=create-cluster-name]').fill(name);
+  await page.locator('[data-test=create-cluster-agent-password]').fill(agentPassword);
+  while ((await page.locator('[data-test=host-row]').count()) > hosts.length) {
+    await hostRow(hosts.length).locator('[data-test=host-remove]').click();
+  }
+  for (const [index, host] of hosts.entries()) {
+    await hostRow(index).locator('[data-test=host-address]').fill(host.host);
+    await hostRow(index).locator('[data-test=host-password]').fill(host.password);
+    await hostRow(index)
+      .locator('[data-test=host-key]')
+      .fill(host.hostKey ?? '');
+  }
 }

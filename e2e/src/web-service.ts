@@ -6,16 +6,25 @@ import { join } from 'node:path';
 
 /**
  * Writes both into `dir` and returns the init script's path. `args` is the shell text after the
- * server in the script's start line: the address and port it listens on.
+ * server in the script's start line: the address and port it listens on, and optionally a
+ * document root whose `index.html`, when there, is the page (read on each request, so a file
+ * system mounted there later serves it), followed by the host's name.
  */
 export function writeWebService(dir: string, args: string): string {
   const server = join(dir, 'web-server.mjs');
   writeFileSync(
     server,
     `import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-const [address, port] = process.argv.slice(2);
-createServer((req, res) => res.end(\`hello from \${hostname()}\\n\`)).listen(Number(port), address, () =>
+const [address, port, docroot] = process.argv.slice(2);
+const page = () => {
+  try {
+    if (docroot) return \`\${readFileSync(docroot + '/index.html', 'utf8').trim()} (\${hostname()})\\n\`;
+  } catch {}
+  return \`hello from \${hostname()}\\n\`;
+};
+createServer((req, res) => res.end(page())).listen(Number(port), address, () =>
   console.log('listening'));
 `,
   );

@@ -27,6 +27,7 @@ import { BootstrapTasks } from './bootstrap/bootstrap-tasks.js';
 import type { ClusterLinkFactory } from './cluster-link/cluster-link.js';
 import { ClusterRegistry } from './cluster-link/cluster-registry.js';
 import { configEditRoutes } from './config-edit/config-edit-routes.js';
+import { noteStatusVersion } from './config-edit/config-history.js';
 import { useZodSchemas } from './http/zod-type-provider.js';
 import { ClusterWatch } from './live/cluster-watch.js';
 import { LiveHub } from './live/live-hub.js';
@@ -42,6 +43,7 @@ import { clusterStatusRoutes } from './routes/cluster-status-routes.js';
 import { clustersRoutes } from './routes/clusters-routes.js';
 import { createClusterRoutes } from './routes/create-cluster-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { setupRoutes } from './routes/setup-routes.js';
@@ -102,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clustersRoutes,
     clusterStatusRoutes,
     configEditRoutes,
+    historyRoutes,
   ]) {
     await app.register(routes);
   }
@@ -137,6 +140,10 @@ function decorate(app: FastifyInstance, options: AppOptions, alerts: AlertServic
   // A link change records its events first, so the pushes that follow carry them.
   const registry = new ClusterRegistry(store, options.clusterLinks, now, (event) => {
     if (event) {
+      if (event.change.kind === 'snapshot') {
+        const { configVersion } = event.change.snapshot.status.cluster;
+        noteStatusVersion(store, event.cluster, registry.linkOf(event.cluster), configVersion, now);
+      }
       const recorded = watch.observe(event.cluster, event.change);
       const { change } = event;
       alerts.observe(

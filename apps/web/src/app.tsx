@@ -6,9 +6,11 @@ import { ConfigRoute } from './config/config-route.js';
 import { CreateClusterPage } from './create-cluster/create-cluster-page.js';
 import { TaskPage } from './create-cluster/task-page.js';
 import { LiveProvider } from './live/live-provider.js';
+import { LogsRoute } from './logs/logs-route.js';
 import { LoginPage } from './session/login-page.js';
 import { SessionProvider, useSession } from './session/session.js';
 import { FirstStartPage } from './setup/first-start-page.js';
+import { ServiceHistoryRoute, TimelineRoute } from './timeline/timeline-route.js';
 import { AppShell } from './ui/app-shell.js';
 import { Notice } from './ui/notice.js';
 import { UsersPage } from './users/users-page.js';
@@ -46,6 +48,12 @@ function Pages() {
               <Route path="/clusters/:name/config" component={ConfigRoute} />
               <Route path="/clusters/:name/what-if" component={WhatIfRoute} />
               <Route path="/clusters/:name/alerts" component={AlertsRoute} />
+              <Route path="/clusters/:name/events" component={TimelineRoute} />
+              <Route
+                path="/clusters/:name/services/:service/history"
+                component={ServiceHistoryRoute}
+              />
+              <Route path="/clusters/:name/nodes/:node/logs" component={LogsRoute} />
               <Route path="/clusters/:name" component={ClusterPage} />
               <Route path="/users" component={UsersPage} />
               <Route>

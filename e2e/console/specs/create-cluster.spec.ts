@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { readdirSync } from 'node:fs';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 import {
   e2eSkipReason,
   type HostProcess,
-  runPaths,
   type SshServer,
   sshdSkipReason,
   startSshServer,
   TestNetwork,
 } from '@quorate/e2e';
 import {
-  adminPassword,
-  chromiumArgs,
   chromiumMissing,
-  chromiumPath,
+  fillCreateClusterForm,
+  firstStartAndSignIn,
+  goInApp as goInAppOf,
+  launchInConsoleHost,
   screenshot,
+  shareHostsFile,
+  startConsoleInHost,
 } from '../console-helpers.js';
 
 /**
@@ -27,8 +27,6 @@ import {
  * Chromium run in the console test host; nothing in the root namespace talks to a test host.
  * The agents start detached (LUCI_BOOTSTRAP_STARTER=detached): test hosts run no systemd.
  */
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
-const consolePort = 8084;
 const NODES = ['node1', 'node2', 'node3'];
 // Fresh per run, never printed.
 const rootPassword = `pw-${randomBytes(9).toString('base64url')}`;
@@ -46,51 +44,17 @@ let page: Page;
 
 const address = (name: string) => network.host(name).address;
 
-/** Node names resolve on every host (RHCS required it; agents dial new nodes by name). */
-async function shareHostsFile(): Promise<void> {
-  const lines = NODES.map((name) => `${address(name)} ${name}`);
-  const file = join(runPaths(network.runId).root, 'etc-hosts');
-  writeFileSync(file, `127.0.0.1 localhost\n${lines.join('\n')}\n`);
-  for (const name of NODES) {
-    const bound = await network.exec(name, 'mount', ['--bind', file, '/etc/hosts']);
-    if (bound.code !== 0) throw new Error(`${name}: mount /etc/hosts: ${bound.stderr}`);
-  }
-}
-
-async function startConsole(): Promise<string> {
-  const host = network.host('console');
-  const dataDir = join(runPaths(network.runId).root, 'luci');
-  const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', dataDir];
-  args.push('--host', host.address, '--port', String(consolePort));
-  args.push('--web-dir', join(repo, 'apps/web/dist'));
-  luci = network.spawn('console', process.execPath, args, {
-    env: { ...process.env, LUCI_LOG_LEVEL: 'info', LUCI_BOOTSTRAP_STARTER: 'detached' },
-  });
-  await luci.waitForLine(/console ready/, 30_000);
-  return `https://${host.address}:${consolePort}`;
-}
-
-/** Chromium in the console host's network namespace; Playwright drives it over a pipe. */
-async function launchInConsoleHost(baseURL: string): Promise<Page> {
-  const wrapper = join(runPaths(network.runId).root, 'chromium-in-console');
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec nsenter --net=/run/netns/${network.host('console').namespace} -- ${chromiumPath} "$@"\n`,
-    { mode: 0o755 },
-  );
-  browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
-  const context = await browser.newContext({ baseURL, ignoreHTTPSErrors: true });
-  return context.newPage();
-}
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   network = await TestNetwork.create({ clusterHosts: 3, client: false, console: true });
-  await shareHostsFile();
+  await shareHostsFile(network, NODES);
   for (const name of NODES) {
     servers.set(name, await startSshServer(network, name, { rootPassword }));
   }
-  page = await launchInConsoleHost(await startConsole());
+  // Test hosts run no systemd: the agents start detached.
+  const started = await startConsoleInHost(network, { LUCI_BOOTSTRAP_STARTER: 'detached' });
+  luci = started.luci;
+  ({ browser, page } = await launchInConsoleHost(network, started.baseURL));
 });
 
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
@@ -119,35 +83,15 @@ function expectNothingInstalled(): void {
   expect(readdirSync('/var/tmp').filter((f) => f.startsWith('quorate-bootstrap.'))).toEqual([]);
 }
 
-/**
- * Moves to a page of the console the way its own links do (wouter follows history.pushState),
- * without reloading: the page stays live, and a web build running meanwhile cannot intervene.
- */
-async function goInApp(path: string): Promise<void> {
-  await page.evaluate(`history.pushState(null, '', ${JSON.stringify(path)})`);
-}
+/** Moves within the app without reloading: the page stays live (console-helpers' goInApp). */
+const goInApp = (path: string) => goInAppOf(page, path);
 
 const hostRow = (index: number) => page.locator('[data-test=host-row]').nth(index);
 
-/** Fills the create form: the cluster name, the agent password, one row per host. */
+/** Fills the create form (from the homebase's button, so each attempt starts afresh). */
 async function fillForm(hosts: Array<{ host: string; password?: string; hostKey?: string }>) {
-  // From the homebase's button, so every attempt starts from a fresh form.
-  await goInApp('/');
-  await page.locator('[data-test=create-cluster]').click();
-  await page.locator('[data-test=create-cluster-name]').fill('tcluster');
-  await page.locator('[data-test=create-cluster-agent-password]').fill(agentPassword);
-  while ((await page.locator('[data-test=host-row]').count()) > hosts.length) {
-    await hostRow(hosts.length).locator('[data-test=host-remove]').click();
-  }
-  for (const [index, host] of hosts.entries()) {
-    await hostRow(index).locator('[data-test=host-address]').fill(host.host);
-    await hostRow(index)
-      .locator('[data-test=host-password]')
-      .fill(host.password ?? rootPassword);
-    await hostRow(index)
-      .locator('[data-test=host-key]')
-      .fill(host.hostKey ?? '');
-  }
+  const rows = hosts.map((host) => ({ ...host, password: host.password ?? rootPassword }));
+  await fillCreateClusterForm(page, 'tcluster', agentPassword, rows);
 }
 
 const pinned = (name: string) => ({
@@ -166,13 +110,7 @@ async function submitAndWaitForEnd(): Promise<void> {
 const nodeRow = (host: string) => page.locator(`[data-test=task-node][data-node="${host}"]`);
 
 test('first start, then bad input is refused at its field and nothing is sent', async () => {
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
+  await firstStartAndSignIn(page);
   await expect(page.locator('[data-test=clusters-empty]')).toBeVisible();
   await fillForm([pinned('node1'), { host: address('node1') }, pinned('node3')]);
   await page.locator('[data-test=create-cluster-two-node]').check();

@@ -1,7 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 import {
   e2eSkipReason,
   FailoverCluster,
@@ -9,14 +6,16 @@ import {
   msSince,
   NODE_NAMES,
   now,
-  runPaths,
 } from '@quorate/e2e';
 import {
-  adminPassword,
-  chromiumArgs,
+  addClusterByAgent,
   chromiumMissing,
-  chromiumPath,
+  firstStartAndSignIn,
+  launchInConsoleHost,
   screenshot,
+  serviceRow as serviceRowOf,
+  setAgentPasswords,
+  startConsoleInHost,
 } from '../console-helpers.js';
 
 /**
@@ -25,9 +24,7 @@ import {
  * Chromium run inside the console test host — nothing in the root namespace talks to a
  * test-host address. The agents are power-fenced through fence_testhost.
  */
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const agentPassword = 'e2e agent password 1';
-const consolePort = 8084;
 const tokenMs = 1000;
 const waitMs = 60_000;
 
@@ -40,45 +37,13 @@ let luci: HostProcess;
 let browser: Browser;
 let page: Page;
 
-/** luci on the console host, with a fresh data directory in the run's folder. */
-async function startConsole(): Promise<string> {
-  const host = cluster.network.host('console');
-  const dataDir = join(runPaths(cluster.network.runId).root, 'luci');
-  const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', dataDir];
-  args.push('--host', host.address, '--port', String(consolePort));
-  args.push('--web-dir', join(repo, 'apps/web/dist'));
-  luci = cluster.network.spawn('console', process.execPath, args, {
-    env: { ...process.env, LUCI_LOG_LEVEL: 'info' },
-  });
-  await luci.waitForLine(/console ready/, 30_000);
-  return `https://${host.address}:${consolePort}`;
-}
-
-/** Chromium in the console host's network namespace; Playwright drives it over a pipe. */
-async function launchInConsoleHost(baseURL: string): Promise<Page> {
-  const wrapper = join(runPaths(cluster.network.runId).root, 'chromium-in-console');
-  const namespace = cluster.network.host('console').namespace;
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec nsenter --net=/run/netns/${namespace} -- ${chromiumPath} "$@"\n`,
-    { mode: 0o755 },
-  );
-  browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
-  const context = await browser.newContext({ baseURL, ignoreHTTPSErrors: true });
-  return context.newPage();
-}
-
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   cluster = await FailoverCluster.start(tokenMs, waitMs, { console: true });
-  const ricci = join(repo, 'bin/ricci');
-  for (const node of NODE_NAMES) {
-    const set = await cluster.network.exec(node, process.execPath, [ricci, 'password'], {
-      input: `${agentPassword}\n`,
-    });
-    if (set.code !== 0) throw new Error(`${node}: ricci password: ${set.stderr}`);
-  }
-  page = await launchInConsoleHost(await startConsole());
+  await setAgentPasswords(cluster.network, NODE_NAMES, agentPassword);
+  const started = await startConsoleInHost(cluster.network);
+  luci = started.luci;
+  ({ browser, page } = await launchInConsoleHost(cluster.network, started.baseURL));
 });
 
 // A failure leaves the page as it was and the console's last words.
@@ -97,10 +62,7 @@ test.afterAll(async () => {
   await cluster?.close();
 });
 
-const serviceRow = () =>
-  page.locator('[data-test=service-row]', {
-    has: page.locator('[data-test=service-name]', { hasText: 'service:webservice' }),
-  });
+const serviceRow = () => serviceRowOf(page, 'service:webservice');
 const memberState = (name: string) =>
   page
     .locator('[data-test=member-row]', {
@@ -115,21 +77,8 @@ async function relocate(node: string) {
 }
 
 test('first start, add the cluster, see three members and webservice started, live', async () => {
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill(cluster.network.host('node1').address);
-  await page.locator('[data-test=add-cluster-password]').fill(agentPassword);
-  await page.locator('[data-test=add-cluster-submit]').click();
-  // Adding reaches every agent with the password (scrypt on each): allow for a busy machine.
-  await expect(page.locator('[data-test=cluster-members]')).toHaveText('3 of 3 online', {
-    timeout: 30_000,
-  });
+  await firstStartAndSignIn(page);
+  await addClusterByAgent(page, cluster.network.host('node1').address, agentPassword, 3);
   await screenshot(page, 'console-real-homebase');
 
   await page.locator('[data-test=cluster-name]').click();

@@ -38,6 +38,26 @@ export const configTreeSpecSchema: z.ZodType<ConfigTreeSpec> = z.lazy(() =>
 );
 
 const flag = z.boolean().optional();
+const maybeInt = z.number().int().nullable().optional();
+const maybeFlag = z.boolean().nullable().optional();
+
+/** Cluster-wide settings (the core's `ClusterPropertyChanges`); `null` removes the attribute. */
+export const clusterPropertyChangesSchema = z.strictObject({
+  alias: value.nullable().optional(),
+  cman: z
+    .strictObject({
+      twoNode: maybeFlag,
+      expectedVotes: maybeInt,
+      transport: z.enum(['udp', 'udpu']).nullable().optional(),
+      port: maybeInt,
+      waitForAll: maybeFlag,
+    })
+    .optional(),
+  totem: z.strictObject({ tokenMs: maybeInt, consensusMs: maybeInt }).optional(),
+  fenceDaemon: z.strictObject({ postJoinDelayS: maybeInt, postFailDelayS: maybeInt }).optional(),
+  /** `<rm>` attributes (status_poll_interval, log_level, central_processing, …). */
+  rm: attrChanges.optional(),
+});
 
 /** One edit, as the core's `ConsoleEdit` names it. */
 export const configEditSchema = z.discriminatedUnion('op', [
@@ -102,6 +122,7 @@ export const configEditSchema = z.discriminatedUnion('op', [
     service: name,
     tree: z.array(configTreeSpecSchema).max(1000),
   }),
+  z.strictObject({ op: z.literal('setClusterProperties'), changes: clusterPropertyChangesSchema }),
 ]);
 
 export type ConfigEditRequestItem = z.infer<typeof configEditSchema>;
@@ -155,6 +176,89 @@ export const configPreviewSchema = z.strictObject({
   notes: z.array(z.string()),
   warnings: z.array(configIssueSchema),
   committed: z.boolean(),
+  /**
+   * The change of the voting set in words ("adds node4; expected_votes 3 → 4"), when there is
+   * one: the agents commit it through joint consensus.
+   */
+  votingChange: z.string().optional(),
 });
 
 export type ConfigPreview = z.infer<typeof configPreviewSchema>;
+
+// ---- the raw file: download, upload (issue 12) ----
+
+/** A whole cluster.conf (cluster.conf files are at most 4 MiB, as the agents take them). */
+export const CONFIG_FILE_MAX_BYTES = 4 * 1024 * 1024;
+
+/** `GET …/config/file` (redacted) and `POST …/config/file/with-secrets` (admin, audited). */
+export const configFileSchema = z.strictObject({
+  version: count,
+  text: z.string().min(1),
+  /** Whether fence secrets are replaced by `********`. */
+  redacted: z.boolean(),
+});
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** An uploaded file, checked (`…/config/file/check`) or sent (`…/config/file/commit`). */
+export const configFileBodySchema = z.strictObject({
+  baseVersion: count,
+  text: z.string().min(1).max(CONFIG_FILE_MAX_BYTES),
+});
+
+export type ConfigFileBody = z.infer<typeof configFileBodySchema>;
+
+/** The check of an uploaded file: the validator's errors, or the diff it would commit. */
+export const configFileCheckSchema = z.strictObject({
+  valid: z.boolean(),
+  errors: z.array(configIssueSchema),
+  preview: configPreviewSchema.nullable(),
+});
+
+export type ConfigFileCheck = z.infer<typeof configFileCheckSchema>;
+
+// ---- history (issue 12) ----
+
+export const configHistorySourceSchema = z.enum(['edit', 'upload', 'rollback', 'seen']);
+
+/** One version of cluster.conf the console committed or saw committed. */
+export const configHistoryEntrySchema = z.strictObject({
+  version: count,
+  /** When the console committed or first saw it (ISO 8601). */
+  recordedAt: z.string(),
+  /** Who sent it from this console; null for a version committed elsewhere (ccs_tool, …). */
+  recordedBy: z.string().nullable(),
+  source: configHistorySourceSchema,
+  /** What it changed against the version before ("totem token 1000 → 1500"). */
+  summary: z.string(),
+  /** The version a rollback restored. */
+  rollbackOf: count.nullable(),
+});
+
+export type ConfigHistoryEntry = z.infer<typeof configHistoryEntrySchema>;
+
+/** `GET …/config/history`: newest first. */
+export const configHistorySchema = z.strictObject({
+  entries: z.array(configHistoryEntrySchema).max(10_000),
+});
+
+export type ConfigHistory = z.infer<typeof configHistorySchema>;
+
+/** `GET …/config/history/diff?from=A&to=B`: the redacted diff between two recorded versions. */
+export const configHistoryDiffQuerySchema = z.strictObject({
+  from: z.coerce.number().int().nonnegative(),
+  to: z.coerce.number().int().nonnegative(),
+});
+
+export const configHistoryDiffSchema = z.strictObject({
+  from: count,
+  to: count,
+  hunks: configPreviewSchema.shape.hunks,
+});
+
+export type ConfigHistoryDiff = z.infer<typeof configHistoryDiffSchema>;
+
+/** `POST …/config/history/:version/rollback/{preview,commit}`: made against the current version. */
+export const configRollbackBodySchema = z.strictObject({ baseVersion: count });
+
+export type ConfigRollbackBody = z.infer<typeof configRollbackBodySchema>;

@@ -7,6 +7,7 @@ export * from './control-messages.js';
 export * from './controller-messages.js';
 export * from './create-cluster-api.js';
 export * from './error-codes.js';
+export * from './history-api.js';
 export * from './peer-frame.js';
 export * from './peer-messages.js';
 export * from './prometheus-text.js';

@@ -1,9 +1,11 @@
 import type {
   AgentInfo,
+  AgentLogLine,
   ClusterLinkState,
   ClusterStatus,
   CommittedConfig,
   ConsoleAuth,
+  ConsoleEvent,
   ConsoleWelcome,
   ControlAction,
   ControlResult,
@@ -23,6 +25,7 @@ import type {
   ClusterSnapshot,
   DiscoveredNode,
 } from './cluster-link.js';
+import { type FenceConfig, fenceConfigOf, fenceLevelOf } from './fence-events.js';
 
 export type LinkLog = (
   level: 'info' | 'warn',
@@ -128,6 +131,13 @@ function consoleErrorOf(error: unknown): ConsoleError {
   }
 }
 
+interface LeaderEvents {
+  readonly node: string;
+  session: AgentSession | null;
+  opening: boolean;
+  readonly triedAtMs: number;
+}
+
 /**
  * One cluster's link: one subscribed session to one agent at a time. When it ends, the link
  * tries the nodes in turn (the next one first); a round in which none answers makes the link
@@ -145,6 +155,13 @@ class AgentClusterLink implements ClusterLink {
   private nextNode = 0;
   private failedInRound = 0;
   private delayMs: number;
+  /** The committed cluster.conf, read once per version, to place fence attempts in levels. */
+  private fenceConfig: FenceConfig | null = null;
+  private fenceConfigReading = false;
+  /** Reads of cluster.conf and fence events, in turn: an event waits for a read in flight. */
+  private fenceQueue: Promise<void> = Promise.resolve();
+  /** A second subscription, to the leader, while the link's agent is a follower. */
+  private leaderEvents: LeaderEvents | null = null;
 
   constructor(
     private readonly settings: Settings,
@@ -206,6 +223,21 @@ class AgentClusterLink implements ClusterLink {
     return reply.metadata;
   }
 
+  async logs(node: string, limit: number): Promise<readonly AgentLogLine[]> {
+    const target = this.nodes.find((known) => known.name === node);
+    if (!target) throw new ConsoleError('CONSOLE_NOT_FOUND', `no node named "${node}"`);
+    const current = this.current.state === 'connected' ? this.session : null;
+    // Each agent keeps its own log: a node other than the linked one is asked directly.
+    const session = current?.welcome.node === node ? current : await this.authenticate(target);
+    try {
+      const reply = await session.call({ type: 'logs', limit });
+      if (reply.type !== 'logs') throw new Error(`the agent answered logs with ${reply.type}`);
+      return reply.lines;
+    } finally {
+      if (session !== current) session.close();
+    }
+  }
+
   private connectedSession(): AgentSession {
     if (!this.session || this.current.state !== 'connected') {
       throw new ConsoleError(
@@ -246,6 +278,8 @@ class AgentClusterLink implements ClusterLink {
     if (this.timer !== null) clearTimeout(this.timer);
     this.session?.close();
     this.session = null;
+    this.leaderEvents?.session?.close();
+    this.leaderEvents = null;
     this.listeners.clear();
   }
 
@@ -311,8 +345,9 @@ class AgentClusterLink implements ClusterLink {
     let adopted = false;
     const firstStatus = new Promise<ClusterStatus>((resolve, reject) => {
       session.onPush = (push) => {
-        if (push.kind !== 'status') return;
-        if (adopted) this.publish(push.status);
+        if (push.kind === 'event') {
+          if (adopted) this.agentEvent(push.event);
+        } else if (adopted) this.publish(push.status);
         else resolve(push.status);
       };
       session.onClose((reason) =>
@@ -441,6 +476,85 @@ class AgentClusterLink implements ClusterLink {
       status,
     };
     this.emit({ kind: 'snapshot', snapshot: this.latest });
+    this.readFenceConfig(status.cluster.configVersion);
+    this.followLeader(status.quorum.leader);
+  }
+
+  private agentEvent(event: ConsoleEvent): void {
+    if (event.kind !== 'fence') {
+      this.emit({ kind: 'event', event, fenceLevel: null });
+      return;
+    }
+    this.fenceQueue = this.fenceQueue.then(() => {
+      const fenceLevel = fenceLevelOf(this.fenceConfig, event.victim, event.method);
+      this.emit({ kind: 'event', event, fenceLevel });
+    });
+  }
+
+  private readFenceConfig(version: number): void {
+    if (version === 0 || this.fenceConfig?.version === version || this.fenceConfigReading) return;
+    this.fenceConfigReading = true;
+    const read = async () => {
+      try {
+        const config = await this.config();
+        if (config) this.fenceConfig = fenceConfigOf(config.version, config.text);
+      } catch (error) {
+        this.settings.log('warn', 'cluster link: could not read cluster.conf for fence levels', {
+          detail: (error as Error).message,
+        });
+      } finally {
+        this.fenceConfigReading = false;
+      }
+    };
+    this.fenceQueue = this.fenceQueue.then(read);
+  }
+
+  /**
+   * Only the leader fences, and an agent pushes only its own transitions: while the link's agent
+   * is a follower, the link also subscribes to the leader and takes its fence events. An attempt
+   * that fails is tried again with a later status, at most once a second.
+   */
+  private followLeader(leader: string | null): void {
+    const own = this.session?.welcome.node ?? null;
+    const wanted = leader !== null && leader !== own && !this.closed ? leader : null;
+    const current = this.leaderEvents;
+    if (current && current.node === wanted && (current.session || current.opening)) return;
+    if (current && current.node !== wanted) {
+      current.session?.close();
+      this.leaderEvents = null;
+    }
+    const node = this.nodes.find((candidate) => candidate.name === wanted);
+    if (!node) return;
+    const now = this.settings.now();
+    if (current?.node === wanted && now - current.triedAtMs < 1000) return;
+    const entry: LeaderEvents = { node: node.name, session: null, opening: true, triedAtMs: now };
+    this.leaderEvents = entry;
+    void this.subscribeToLeader(node, entry);
+  }
+
+  private async subscribeToLeader(node: DiscoveredNode, entry: LeaderEvents): Promise<void> {
+    try {
+      const session = await this.authenticate(node);
+      if (this.leaderEvents !== entry) return session.close();
+      session.onPush = (push) => {
+        if (push.kind === 'event' && push.event.kind === 'fence') this.agentEvent(push.event);
+      };
+      session.onClose(() => {
+        if (entry.session === session) entry.session = null;
+      });
+      await session.call({ type: 'subscribe' });
+      entry.session = session;
+      this.settings.log('info', "cluster link: following the leader's fence events", {
+        node: node.name,
+      });
+    } catch (error) {
+      this.settings.log('warn', "cluster link: could not follow the leader's events", {
+        node: node.name,
+        detail: (error as Error).message,
+      });
+    } finally {
+      entry.opening = false;
+    }
   }
 
   private setState(state: ClusterLinkState): void {

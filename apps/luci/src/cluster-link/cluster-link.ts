@@ -1,11 +1,14 @@
 import type {
   AgentInfo,
+  AgentLogLine,
   ClusterLinkState,
   ClusterStatus,
   CommittedConfig,
+  ConsoleEvent,
   ControlAction,
   ControlResult,
 } from '@quorate/protocol';
+import type { FenceLevel } from './fence-events.js';
 
 /**
  * The console's connection to one cluster's ricci agents (DESIGN.md §3, "Console↔agent").
@@ -41,7 +44,16 @@ export interface ClusterSnapshot {
 
 export type ClusterLinkChange =
   | { readonly kind: 'state'; readonly state: ClusterLinkState }
-  | { readonly kind: 'snapshot'; readonly snapshot: ClusterSnapshot };
+  | { readonly kind: 'snapshot'; readonly snapshot: ClusterSnapshot }
+  /**
+   * A transition an agent pushed as it happened. Fence outcomes come from the leader (it alone
+   * fences), with the level their method is in the committed cluster.conf, when the link knows it.
+   */
+  | {
+      readonly kind: 'event';
+      readonly event: ConsoleEvent;
+      readonly fenceLevel: FenceLevel | null;
+    };
 
 export interface ClusterLink {
   /** The link's connection state and since when (epoch ms) it holds. */
@@ -59,6 +71,8 @@ export interface ClusterLink {
   config(): Promise<CommittedConfig | null>;
   /** A connected agent's resource agents' meta-data. */
   metadata(): Promise<AgentInfo>;
+  /** The newest `limit` lines of `node`'s agent log, oldest first, asked of that node's agent. */
+  logs(node: string, limit: number): Promise<readonly AgentLogLine[]>;
   close(): void;
 }
 

@@ -9,7 +9,10 @@ import { clusterHealth } from '../live/status-view.js';
 import type { ClusterRow, ConsoleStore, UserRow } from '../store/index.js';
 import type { ClusterLink, ClusterLinkChange, ClusterLinkFactory } from './cluster-link.js';
 
-/** A change of one cluster's link (state or status); none for a change of the registry itself. */
+/**
+ * A change of one cluster's link (state, status or an agent's event); none for a change of the
+ * registry itself.
+ */
 export interface RegistryChange {
   readonly cluster: string;
   readonly change: ClusterLinkChange;

@@ -1,9 +1,19 @@
-import { type AgentCatalog, builtinAgentCatalog, catalogFromWire } from '@quorate/core';
+import {
+  type AgentCatalog,
+  builtinAgentCatalog,
+  catalogFromWire,
+  type FenceAgentInfo,
+  fenceAgentCatalog,
+  fenceCatalogWith,
+  metadataFromWire,
+} from '@quorate/core';
 import type { ClusterLink } from '../cluster-link/cluster-link.js';
 
 /** The agents' meta-data as forms and validation use it, and what could not be read. */
 export interface AgentForms {
   readonly catalog: AgentCatalog;
+  /** Fence agents the nodes have, from their metadata; the built-in ones where none came. */
+  readonly fenceCatalog: ReadonlyMap<string, FenceAgentInfo>;
   readonly failures: readonly { readonly type: string; readonly message: string }[];
 }
 
@@ -31,13 +41,19 @@ function readAgentForms(cluster: string, link: ClusterLink, nowMs: number): Meta
     forms: withTimeout(link.metadata(), metadataTimeoutMs).then(
       (info) => {
         entry.ok = true;
-        return { catalog: catalogFromWire(info.resourceAgents), failures: [...info.failures] };
+        const fence = (info.fenceAgents ?? []).map(metadataFromWire);
+        return {
+          catalog: catalogFromWire(info.resourceAgents),
+          fenceCatalog: fenceCatalogWith(fence),
+          failures: [...info.failures],
+        };
       },
       (error: unknown) => {
         entry.ok = false;
         const why = error instanceof Error ? error.message : String(error);
         return {
           catalog: builtinAgentCatalog,
+          fenceCatalog: fenceAgentCatalog,
           failures: [
             {
               type: '*',

@@ -1,53 +1,25 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  createClusterCa,
-  createNodeCert,
-  type DaemonOptions,
-  type RunningDaemon,
-  setAgentPassword,
-  startDaemon,
-  tlsDirIn,
-  writeCa,
-  writeNodePair,
-} from '@quorate/ricci';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startTestConsole,
-  type TestBrowser,
-  type TestConsole,
-} from '../../testing/test-console.js';
-import { AgentClusterLinks } from '../cluster-link/agent-cluster-links.js';
+  AGENT_NAMES,
+  quorate,
+  type RealAgents,
+  startRealAgents,
+} from '../../testing/real-agents.js';
+import type { TestBrowser } from '../../testing/test-console.js';
 import type { ClusterLink, ClusterSnapshot } from '../cluster-link/cluster-link.js';
-import { loadAgentClientIdentity } from '../config/tls-material.js';
 
 // Three real agents in this process on loopback (127.0.0.1), never a test-host address, and a
 // console that reaches them through AgentClusterLinks, driven with inject.
-const HOST = '127.0.0.1';
-const NAMES = ['node1', 'node2', 'node3'];
-const PASSWORD = 'agent password for tests';
 const CLUSTER = 'cfgtest';
-let root: string;
-let luci: TestConsole;
+let agents: RealAgents;
 let admin: TestBrowser;
 let link: ClusterLink;
-const daemons: RunningDaemon[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 const conf = `<?xml version="1.0"?>
 <cluster name="${CLUSTER}" config_version="1">
   <clusternodes>
-${NAMES.map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>`).join('\n')}
+${AGENT_NAMES.map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>`).join('\n')}
   </clusternodes>
   <fencedevices>
     <fencedevice name="ipmi" agent="fence_ipmilan" ipaddr="192.0.2.9" login="root" passwd="s3cret-pw"/>
@@ -61,74 +33,16 @@ ${NAMES.map((name, i) => `    <clusternode name="${name}" nodeid="${i + 1}"/>`).
 </cluster>
 `;
 
-function snapshotWhere(match: (s: ClusterSnapshot) => boolean): Promise<ClusterSnapshot> {
-  return new Promise((resolve) => {
-    const now = link.snapshot();
-    if (now && match(now)) return resolve(now);
-    const stop = link.subscribe((change) => {
-      if (change.kind === 'snapshot' && match(change.snapshot)) {
-        stop();
-        resolve(change.snapshot);
-      }
-    });
-  });
-}
-
-const quorate = (s: ClusterSnapshot) =>
-  s.status.quorum.quorate && s.status.members.every((m) => m.online);
+const snapshotWhere = (match: (s: ClusterSnapshot) => boolean) => agents.snapshotWhere(match);
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'luci-config-edit-'));
-  const ports = [await freePort(), await freePort(), await freePort()];
-  const ca = await createClusterCa({ clusterName: CLUSTER });
-  for (const name of NAMES) {
-    const stateDir = join(root, name);
-    writeCa(tlsDirIn(stateDir), ca);
-    writeNodePair(tlsDirIn(stateDir), name, await createNodeCert({ nodeName: name, ca }));
-    await setAgentPassword(stateDir, PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
-    mkdirSync(join(root, `${name}-etc`));
-    writeFileSync(join(root, `${name}-etc`, 'cluster.conf'), conf);
-  }
-  const options = (index: number): DaemonOptions => ({
-    nodeName: NAMES[index]!,
-    listenHost: HOST,
-    port: ports[index]!,
-    peers: NAMES.flatMap((peer, i) =>
-      i === index ? [] : [{ name: peer, addresses: [`${HOST}:${ports[i]}`] }],
-    ),
-    stateDir: join(root, NAMES[index]!),
-    configDir: join(root, `${NAMES[index]}-etc`),
-    logLevel: 'warn',
-    tickMs: 20,
-    snapshotEntries: 1000,
-    rejoin: false,
-  });
-  daemons.push(...(await Promise.all(NAMES.map((_, i) => startDaemon(options(i), () => {})))));
-  const identity = await loadAgentClientIdentity(join(root, 'luci-tls'));
-  luci = await startTestConsole(
-    new AgentClusterLinks({
-      identity: { cert: identity.cert, key: identity.key },
-      log: () => {},
-      reconnectMs: { first: 20, last: 200 },
-      attemptTimeoutMs: 5000,
-      heartbeatMs: 200,
-    }),
-  );
-  admin = await luci.asAdmin();
-  const added = await admin.call('POST', '/api/clusters', {
-    address: HOST,
-    port: ports[0],
-    agentPassword: PASSWORD,
-  });
-  expect(added.statusCode, added.body).toBe(201);
-  link = luci.app.clusterRegistry.linkOf(CLUSTER)!;
-  await snapshotWhere(quorate);
-}, 60_000);
+  agents = await startRealAgents(CLUSTER, conf);
+  admin = agents.admin;
+  link = agents.link;
+}, 120_000);
 
 afterAll(async () => {
-  await luci?.close();
-  await Promise.all(daemons.map((daemon) => daemon.stop()));
-  rmSync(root, { recursive: true, force: true });
+  await agents?.close();
 });
 
 const path = (end = '') => `/api/clusters/${CLUSTER}/config${end}`;
@@ -139,7 +53,7 @@ async function committedVersion(): Promise<number> {
 
 const meatwareEverywhere = [
   { op: 'addFenceDevice', name: 'meatware', agent: 'fence_manual' },
-  ...NAMES.map((node) => ({
+  ...AGENT_NAMES.map((node) => ({
     op: 'setNodeFencing',
     node,
     methods: [{ name: '1', devices: [{ device: 'meatware' }] }],
@@ -160,6 +74,12 @@ describe('the configuration editor against real agents', () => {
       primary: true,
     });
     expect(view.fenceAgents.map((a: { agent: string }) => a.agent)).toContain('fence_manual');
+    // An installed agent the built-in list lacks is described by its own metadata.
+    if (existsSync('/usr/sbin/fence_dummy')) {
+      const dummy = view.fenceAgents.find((a: { agent: string }) => a.agent === 'fence_dummy');
+      expect(dummy?.shortDescription).toBe('Dummy fence agent');
+      expect(dummy?.deviceParameters.map((p: { name: string }) => p.name)).toContain('status_file');
+    }
   });
 
   it('previews a change as the new file and its diff, and sends nothing', async () => {
@@ -264,7 +184,7 @@ describe('the configuration editor against real agents', () => {
   });
 
   it('lets a viewer read but not change the configuration', async () => {
-    const viewer = await luci.asUser('viewer', { [CLUSTER]: ['view'] });
+    const viewer = await agents.luci.asUser('viewer', { [CLUSTER]: ['view'] });
     const view = await viewer.call('GET', path());
     expect(view.statusCode).toBe(200);
     expect(view.json().canEdit).toBe(false);

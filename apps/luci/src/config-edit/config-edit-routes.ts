@@ -8,8 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConsoleError } from '../errors/console-error.js';
 import type { ZodTypeProvider } from '../http/zod-type-provider.js';
-import { requestAction } from '../routes/action-outcome.js';
-import { committedText, planChange, previewOf, readConfigView } from './config-editor.js';
+import { planChange, previewOf, readConfigView, sendChange } from './config-editor.js';
+import { configFileRoutes } from './config-file-routes.js';
+import { recordCommit } from './config-history.js';
+import { configHistoryRoutes } from './config-history-routes.js';
 
 const clusterParams = z.strictObject({ cluster: clusterNameSchema });
 
@@ -31,6 +33,8 @@ function editSummary(edits: readonly { op: string; [key: string]: unknown }[]): 
  */
 export async function configEditRoutes(fastify: FastifyInstance) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  await app.register(configFileRoutes);
+  await app.register(configHistoryRoutes);
 
   app.get(
     '/api/clusters/:cluster/config',
@@ -89,20 +93,10 @@ export async function configEditRoutes(fastify: FastifyInstance) {
       request.auditNote.target = editSummary(request.body.edits);
       const link = app.clusterRegistry.linkOf(cluster);
       const change = await planChange(cluster, link, request.body, app.now());
-      const text = committedText(change);
-      const result = await requestAction(cluster, link, { type: 'config-update', text });
-      if (result.type !== 'config-update') {
-        throw new ConsoleError(
-          'CONSOLE_INTERNAL',
-          `the agent answered with a ${result.type} result`,
-        );
-      }
-      if (!result.accepted) {
-        throw new ConsoleError(
-          'CONSOLE_ACTION_REFUSED',
-          `The cluster refused configuration version ${request.body.baseVersion + 1}: ${result.message} (${result.rule})`,
-        );
-      }
+      const text = await sendChange(cluster, link, change);
+      const version = change.after.configVersion ?? request.body.baseVersion + 1;
+      const user = request.principal!.user.name;
+      recordCommit(app.store, { cluster, version, text, user, source: 'edit' }, app.now());
       return previewOf(change, true);
     },
   );

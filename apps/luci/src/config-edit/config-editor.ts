@@ -4,13 +4,14 @@ import {
   type ClusterConf,
   type ConsoleEdit,
   commitIssues,
+  describeVotingChange,
   diffHunks,
   EditError,
-  fenceAgentCatalog,
   parseClusterConf,
   redactedConfigText,
   serializeXml,
   validateClusterConf,
+  votingChange,
 } from '@quorate/core';
 import type {
   ClusterConfigView,
@@ -20,6 +21,7 @@ import type {
 } from '@quorate/protocol';
 import type { ClusterLink } from '../cluster-link/cluster-link.js';
 import { ConsoleError } from '../errors/console-error.js';
+import { requestAction } from '../routes/action-outcome.js';
 import { agentForms } from './agent-forms.js';
 
 /**
@@ -29,7 +31,7 @@ import { agentForms } from './agent-forms.js';
  * again from the committed file; only the agents' meta-data is kept (agent-forms.ts).
  */
 
-function requireLink(cluster: string, link: ClusterLink | undefined): ClusterLink {
+export function requireLink(cluster: string, link: ClusterLink | undefined): ClusterLink {
   if (link === undefined || link.state().state !== 'connected') {
     throw new ConsoleError(
       'CONSOLE_LINK_UNAVAILABLE',
@@ -52,7 +54,10 @@ async function fromAgents<T>(cluster: string, read: () => Promise<T>): Promise<T
   }
 }
 
-async function committedConfig(cluster: string, link: ClusterLink): Promise<CommittedConfig> {
+export async function committedConfig(
+  cluster: string,
+  link: ClusterLink,
+): Promise<CommittedConfig> {
   const config = await fromAgents(cluster, () => link.config());
   if (config === null) {
     throw new ConsoleError(
@@ -61,6 +66,26 @@ async function committedConfig(cluster: string, link: ClusterLink): Promise<Comm
     );
   }
   return config;
+}
+
+/**
+ * The committed file, which must still be the version the change was made against (someone may
+ * have changed the cluster meanwhile).
+ */
+export async function committedBase(
+  cluster: string,
+  live: ClusterLink,
+  baseVersion: number,
+): Promise<CommittedConfig> {
+  const base = await committedConfig(cluster, live);
+  if (base.version !== baseVersion) {
+    throw new ConsoleError(
+      'CONSOLE_CONFLICT',
+      `the configuration changed while you edited it: version ${base.version} is committed now, your change was made on version ${baseVersion}; reload and make it again`,
+      { field: 'baseVersion' },
+    );
+  }
+  return base;
 }
 
 /** What the editor opens with: the file (redacted), every agent's form description. */
@@ -78,7 +103,7 @@ export async function readConfigView(
     text: redactedConfigText(parseClusterConf(config.text).doc),
     // Through JSON: the core's absent optional fields (undefined) are left out, as the schema wants.
     resourceAgents: JSON.parse(JSON.stringify([...forms.catalog.values()])),
-    fenceAgents: JSON.parse(JSON.stringify([...fenceAgentCatalog.values()])),
+    fenceAgents: JSON.parse(JSON.stringify([...forms.fenceCatalog.values()])),
     metadataFailures: [...forms.failures],
     canEdit,
   };
@@ -104,14 +129,7 @@ export async function planChange(
   nowMs: number,
 ): Promise<PlannedChange> {
   const live = requireLink(cluster, link);
-  const base = await committedConfig(cluster, live);
-  if (base.version !== body.baseVersion) {
-    throw new ConsoleError(
-      'CONSOLE_CONFLICT',
-      `the configuration changed while you edited it: version ${base.version} is committed now, your change was made on version ${body.baseVersion}; reload and make it again`,
-      { field: 'baseVersion' },
-    );
-  }
+  const base = await committedBase(cluster, live, body.baseVersion);
   const { catalog } = await agentForms(cluster, live, nowMs);
   const before = parseClusterConf(base.text);
   const { conf: after, notes } = applyOrExplain(
@@ -143,7 +161,9 @@ function applyOrExplain(conf: ClusterConf, edits: readonly ConsoleEdit[], catalo
 export function previewOf(change: PlannedChange, committed: boolean): ConfigPreview {
   const oldText = redactedConfigText(change.before.doc);
   const newText = redactedConfigText(change.after.doc, change.before.doc);
+  const voting = votingChange(change.before, change.after);
   return {
+    ...(voting ? { votingChange: describeVotingChange(voting) } : {}),
     baseVersion: change.base.version,
     version: change.after.configVersion ?? change.base.version + 1,
     text: newText,
@@ -157,4 +177,28 @@ export function previewOf(change: PlannedChange, committed: boolean): ConfigPrev
 /** The exact text to send: the real file, secrets included (it never reaches a browser or a log). */
 export function committedText(change: PlannedChange): string {
   return serializeXml(change.after.doc);
+}
+
+/**
+ * Sends the change as `config-update`; the leader validates and commits it. Resolves with the
+ * exact text committed; the cluster's refusal is a 409 in its own words.
+ */
+export async function sendChange(
+  cluster: string,
+  link: ClusterLink | undefined,
+  change: PlannedChange,
+): Promise<string> {
+  const text = committedText(change);
+  const version = change.after.configVersion ?? change.base.version + 1;
+  const result = await requestAction(cluster, link, { type: 'config-update', text });
+  if (result.type !== 'config-update') {
+    throw new ConsoleError('CONSOLE_INTERNAL', `the agent answered with a ${result.type} result`);
+  }
+  if (!result.accepted) {
+    throw new ConsoleError(
+      'CONSOLE_ACTION_REFUSED',
+      `The cluster refused configuration version ${version}: ${result.message} (${result.rule})`,
+    );
+  }
+  return text;
 }

@@ -1,6 +1,8 @@
 import type { ClusterEvent } from '@quorate/protocol';
 import type { ClusterLinkChange } from '../cluster-link/cluster-link.js';
+import { fenceAttemptEvents } from '../cluster-link/fence-events.js';
 import type { ConsoleStore } from '../store/index.js';
+import { eventDetail } from './event-detail.js';
 import { firstWatch, type StatusEvent, statusEvents, type WatchedStatus } from './status-events.js';
 
 /**
@@ -20,10 +22,19 @@ export class ClusterWatch {
   observe(cluster: string, change: ClusterLinkChange): ClusterEvent[] {
     const row = this.store.clusters.byName(cluster);
     if (!row) return [];
+    const before = this.watched.get(cluster)?.status ?? null;
+    const after = change.kind === 'snapshot' ? change.snapshot.status : null;
     const events = this.eventsOf(cluster, change);
-    return events.map((event) =>
-      this.store.events.append({ clusterId: row.id, at: this.now(), ...event }),
-    );
+    return events.map((event) => {
+      const detail = eventDetail(event, before, after);
+      const at = this.now();
+      return this.store.events.append({
+        clusterId: row.id,
+        at,
+        ...event,
+        ...(detail && { detail }),
+      });
+    });
   }
 
   /** Forgets the clusters not in `names` (removed ones): one added again starts afresh. */
@@ -34,6 +45,7 @@ export class ClusterWatch {
   }
 
   private eventsOf(cluster: string, change: ClusterLinkChange): StatusEvent[] {
+    if (change.kind === 'event') return fenceAttemptEvents(change.event, change.fenceLevel);
     if (change.kind === 'snapshot') {
       const previous = this.watched.get(cluster);
       const status = change.snapshot.status;

@@ -1,5 +1,6 @@
 import { liveCloseCodes } from '@quorate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
 import {
   fakeClusterLinks,
   type LiveSocket,
@@ -8,6 +9,10 @@ import {
   type TestBrowser,
   type TestConsole,
 } from '../../testing/test-console.js';
+import type { SessionManager } from '../auth/session-manager.js';
+import type { ClusterRegistry } from '../cluster-link/cluster-registry.js';
+import type { UserRow } from '../store/index.js';
+import { LiveHub } from './live-hub.js';
 
 let luci: TestConsole | undefined;
 const sockets: LiveSocket[] = [];
@@ -83,5 +88,43 @@ describe('the live socket', () => {
     expect(await crossSite.refused).toBe(403);
     const anonymous = await openLive(console.browser());
     expect(await anonymous.refused).toBe(401);
+  });
+});
+
+describe('the live hub', () => {
+  it('builds a cluster’s page state once per user, however many tabs that user has open', () => {
+    const users = [1, 2].map((id) => ({ id, name: `user${id}` }) as UserRow);
+    const sessions = {
+      principalByHash: (hash: string) => ({ user: users[Number(hash) - 1]! }),
+    } as unknown as SessionManager;
+    const built: string[] = [];
+    const hub = new LiveHub(
+      sessions,
+      () => ({ listFor: () => [] }) as unknown as ClusterRegistry,
+      (user, cluster) => {
+        built.push(user.name);
+        return {
+          name: cluster,
+          myRoles: ['view'],
+          link: { state: 'connected', since: null },
+          status: null,
+          events: [],
+        };
+      },
+    );
+    const tabs = ['1', '1', '2'].map((hash) => {
+      const sent: string[] = [];
+      const socket = { OPEN: 1, readyState: 1, on: () => {}, send: (f: string) => sent.push(f) };
+      hub.add(socket as unknown as WebSocket, hash);
+      return sent;
+    });
+    built.length = 0;
+    hub.publishStatus('webcluster');
+    expect(built).toEqual(['user1', 'user2']);
+    expect(tabs.map((sent) => JSON.parse(sent.at(-1)!).type)).toEqual([
+      'cluster-status',
+      'cluster-status',
+      'cluster-status',
+    ]);
   });
 });

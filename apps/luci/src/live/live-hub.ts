@@ -45,9 +45,13 @@ export class LiveHub {
     for (const client of this.clients) this.pushClusters(client);
   }
 
-  /** Sends every tab whose user may view `cluster` that cluster's page state. */
+  /**
+   * Sends every tab whose user may view `cluster` that cluster's page state. A user's tabs share
+   * one view, built and serialised once per push (a 1,000-service status is ~160 KB of JSON).
+   */
   publishStatus(cluster: string): void {
-    for (const client of this.clients) this.pushStatus(client, cluster);
+    const frames = new Map<number, string | null>();
+    for (const client of this.clients) this.pushStatus(client, cluster, frames);
   }
 
   /** Ends the tabs of one session (sign-out) or of every session whose store row is gone. */
@@ -81,10 +85,21 @@ export class LiveHub {
     return clusters.map((c) => c.name);
   }
 
-  private pushStatus(client: LiveClient, cluster: string): void {
+  /** `frames`: the serialised push per user id, shared by one publish round. */
+  private pushStatus(
+    client: LiveClient,
+    cluster: string,
+    frames = new Map<number, string | null>(),
+  ): void {
     const principal = this.sessions.principalByHash(client.tokenHash);
-    const view = principal ? this.statusFor(principal.user, cluster) : null;
-    if (view) send(client.socket, { type: 'cluster-status', cluster: view });
+    if (!principal) return;
+    let frame = frames.get(principal.user.id);
+    if (frame === undefined) {
+      const view = this.statusFor(principal.user, cluster);
+      frame = view ? encode({ type: 'cluster-status', cluster: view }) : null;
+      frames.set(principal.user.id, frame);
+    }
+    if (frame !== null) sendFrame(client.socket, frame);
   }
 
   private end(client: LiveClient, reason: EndReason): void {
@@ -94,6 +109,12 @@ export class LiveHub {
   }
 }
 
+const encode = (message: LiveMessage): string => JSON.stringify(message);
+
 function send(socket: WebSocket, message: LiveMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  sendFrame(socket, encode(message));
+}
+
+function sendFrame(socket: WebSocket, frame: string): void {
+  if (socket.readyState === socket.OPEN) socket.send(frame);
 }

@@ -32,6 +32,7 @@ describe('openDatabase', () => {
       'audit_log',
       'cluster_roles',
       'clusters',
+      'config_versions',
       'events',
       'nodes',
       'sessions',

@@ -7,6 +7,8 @@ export interface EventRecord {
   readonly kind: ClusterEventKind;
   readonly subject: string | null;
   readonly message: string;
+  /** What the message says as data (a service's state and owner, a member's presence). */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 interface RawEvent {
@@ -29,7 +31,7 @@ export class EventsStore {
         record.at,
         record.kind,
         record.subject,
-        JSON.stringify({ message: record.message }),
+        JSON.stringify({ ...record.detail, message: record.message }),
       );
     return {
       id: Number(lastInsertRowid),

@@ -1,6 +1,7 @@
 import { AlertsStore } from './alerts-store.js';
 import { AuditStore } from './audit-store.js';
 import { ClustersStore } from './clusters-store.js';
+import { ConfigHistoryStore } from './config-history-store.js';
 import type { SqliteDatabase } from './database.js';
 import { EventsStore } from './events-store.js';
 import { SessionsStore } from './sessions-store.js';
@@ -9,6 +10,7 @@ import { UsersStore } from './users-store.js';
 export type { AlertTargetRecord } from './alerts-store.js';
 export type { AuditRecord } from './audit-store.js';
 export type { ClusterRow, NodeRow } from './clusters-store.js';
+export type { ConfigVersionRecord, ConfigVersionSource } from './config-history-store.js';
 export {
   databaseFileName,
   openDatabase,
@@ -27,6 +29,7 @@ export class ConsoleStore {
   readonly audit: AuditStore;
   readonly events: EventsStore;
   readonly alerts: AlertsStore;
+  readonly configHistory: ConfigHistoryStore;
 
   constructor(readonly db: SqliteDatabase) {
     this.users = new UsersStore(db);
@@ -35,6 +38,7 @@ export class ConsoleStore {
     this.audit = new AuditStore(db);
     this.events = new EventsStore(db);
     this.alerts = new AlertsStore(db);
+    this.configHistory = new ConfigHistoryStore(db);
   }
 
   close(): void {

@@ -116,4 +116,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX alert_deliveries_cluster ON alert_deliveries(cluster_id, id);
     `,
   },
+  {
+    version: 3,
+    name: 'configuration history',
+    // The text is the real file, secrets included (a rollback must restore them); the API
+    // shows it only redacted. The database file is 0600.
+    sql: `
+      CREATE TABLE config_versions (
+        id INTEGER PRIMARY KEY,
+        cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        recorded_by TEXT,
+        source TEXT NOT NULL CHECK (source IN ('edit', 'upload', 'rollback', 'seen')),
+        summary TEXT NOT NULL,
+        rollback_of INTEGER,
+        UNIQUE (cluster_id, version)
+      );
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import type {
+  AgentLogLine,
   ClusterLinkState,
   ClusterStatus,
   ControlAction,
@@ -40,6 +41,8 @@ export class FakeCluster {
   readonly actions: ControlAction[] = [];
   /** How actions are answered; a test may replace it (to hang, fail or refuse). */
   answer: Answer = (action) => this.simulate(action);
+  /** Each node's agent log lines, oldest first, as its agent would answer `logs`. */
+  readonly logLines = new Map<string, AgentLogLine[]>();
   private readonly listeners = new Set<(change: ClusterLinkChange) => void>();
 
   constructor(options: FakeClusterOptions = {}) {
@@ -130,6 +133,11 @@ export class FakeCluster {
         resourceAgents: [],
         failures: [],
       }),
+      logs: async (node, limit) => {
+        const member = this.status.members.find((m) => m.name === node);
+        if (!member?.online) throw new Error(`${node}: no agent answers`);
+        return (this.logLines.get(node) ?? []).slice(-limit);
+      },
       close: () => undefined,
     };
   }

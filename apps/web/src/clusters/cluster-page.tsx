@@ -115,6 +115,9 @@ export function ClusterPage(props: { params: { name: string } }) {
         <Link href={`/clusters/${encodeURIComponent(name)}/alerts`} data-test="cluster-alerts-link">
           Alerts
         </Link>
+        <Link href={`/clusters/${encodeURIComponent(name)}/events`} data-test="cluster-events-link">
+          Events
+        </Link>
         {link && (
           <span className="state" data-tone={link.tone} data-test="cluster-link-state">
             <span aria-hidden="true">{link.icon}</span> {link.word}

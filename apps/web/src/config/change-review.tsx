@@ -1,11 +1,12 @@
 import type { ConfigPreview } from '@quorate/protocol';
 import { Dialog } from '../ui/dialog.js';
+import { Notice } from '../ui/notice.js';
 
 const marks = { same: ' ', removed: '-', added: '+' } as const;
 
 /** The change as a cluster.conf diff (secrets redacted), lines numbered as in the new file. */
-export function ConfigDiff(props: { preview: ConfigPreview }) {
-  const { hunks } = props.preview;
+export function ConfigDiff(props: { hunks: ConfigPreview['hunks'] }) {
+  const { hunks } = props;
   if (hunks.length === 0) {
     return (
       <p className="muted" data-test="config-diff-empty">
@@ -63,7 +64,14 @@ export function ChangeReview(props: {
               {preview.version}
             </span>
           </p>
-          <ConfigDiff preview={preview} />
+          <ConfigDiff hunks={preview.hunks} />
+          {preview.votingChange && (
+            <Notice tone="info" testId="config-review-voting">
+              This changes the voting set ({preview.votingChange}). The agents commit it through
+              joint consensus: until it is committed, every decision needs a quorum of the old and
+              of the new configuration, so the cluster never has two majorities.
+            </Notice>
+          )}
           {preview.notes.map((note) => (
             <p key={note} className="muted" data-test="config-review-note">
               {note}

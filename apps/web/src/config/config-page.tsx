@@ -5,18 +5,24 @@ import { Notice } from '../ui/notice.js';
 import { ChangeReview } from './change-review.js';
 import { DomainsTab } from './domains-tab.js';
 import { FenceDevicesTab } from './fence-devices-tab.js';
+import { FileTab } from './file-tab.js';
+import { HistoryTab } from './history-tab.js';
 import { NodesTab } from './nodes-tab.js';
+import { PropertiesTab } from './properties-tab.js';
 import { ResourcesTab } from './resources-tab.js';
 import { ServicesTab } from './services-tab.js';
 import { useConfigEditor } from './use-config-editor.js';
 import './config.css';
 
 const tabs = [
+  { id: 'properties', title: 'Properties', Tab: PropertiesTab },
   { id: 'nodes', title: 'Nodes', Tab: NodesTab },
   { id: 'fence', title: 'Fence devices', Tab: FenceDevicesTab },
   { id: 'domains', title: 'Failover domains', Tab: DomainsTab },
   { id: 'resources', title: 'Resources', Tab: ResourcesTab },
   { id: 'services', title: 'Services', Tab: ServicesTab },
+  { id: 'file', title: 'cluster.conf', Tab: FileTab },
+  { id: 'history', title: 'History', Tab: HistoryTab },
 ] as const;
 
 type TabId = (typeof tabs)[number]['id'];
@@ -52,7 +58,8 @@ export default function ConfigPage(props: { params: { name: string } }) {
       </div>
       {editor.sent && (
         <Notice tone="ok" testId="config-outcome">
-          Configuration version {editor.sent.version} sent to the cluster and committed.
+          Configuration version {editor.sent.version} sent to the cluster and committed
+          {editor.sent.notes.length > 0 ? ` (${editor.sent.notes.join('; ')})` : ''}.
         </Notice>
       )}
       {editor.loadError && (
@@ -81,7 +88,8 @@ export default function ConfigPage(props: { params: { name: string } }) {
       </div>
       {editor.state ? (
         <section role="tabpanel" aria-label={current.title}>
-          <current.Tab editor={editor} state={editor.state} />
+          {/* Keyed by version: a form starts again from each newly committed file. */}
+          <current.Tab key={editor.state.view.version} editor={editor} state={editor.state} />
         </section>
       ) : (
         !editor.loadError && (

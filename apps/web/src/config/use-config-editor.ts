@@ -29,6 +29,8 @@ export interface ConfigEditor {
    */
   save(edits: readonly ConfigEditRequestItem[]): Promise<FormError | null>;
   send(): Promise<void>;
+  /** A whole-file change (an upload, a rollback) the cluster committed: announce it, reload. */
+  committed(result: ConfigPreview): Promise<void>;
   cancel(): void;
   reload(): Promise<void>;
 }
@@ -98,10 +100,30 @@ export function useConfigEditor(cluster: string, liveVersion: number | undefined
     }
   }, [cluster, pending, reload]);
 
+  const committed = useCallback(
+    async (result: ConfigPreview) => {
+      setSent(result);
+      await reload();
+    },
+    [reload],
+  );
+
   const cancel = useCallback(() => {
     setPending(null);
     setSendError(null);
   }, []);
 
-  return { state, loadError, pending, sending, sendError, sent, save, send, cancel, reload };
+  return {
+    state,
+    loadError,
+    pending,
+    sending,
+    sendError,
+    sent,
+    save,
+    send,
+    committed,
+    cancel,
+    reload,
+  };
 }

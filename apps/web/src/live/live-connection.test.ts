@@ -103,6 +103,35 @@ describe('LiveConnection', () => {
     expect(h.connection.getSnapshot().statuses).toEqual({});
   });
 
+  it('validates only the newest status of a cluster pushed within one frame', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const h = harness();
+    h.connection.start();
+    h.sockets[0]!.open();
+    h.sockets[0]!.push({ type: 'clusters', clusters: [cluster] });
+    const view = (since: string) => ({
+      name: 'alpha',
+      myRoles: ['view'],
+      link: { state: 'lost', since },
+      status: null,
+      events: [],
+    });
+    h.sockets[0]!.push({ type: 'cluster-status', cluster: { name: 'alpha', broken: true } });
+    h.sockets[0]!.push({ type: 'cluster-status', cluster: view('2026-11-27T08:00:01.000Z') });
+    h.sockets[0]!.push({ type: 'cluster-status', cluster: view('2026-11-27T08:00:02.000Z') });
+    h.paint();
+    expect(h.renders()).toBe(1);
+    expect(h.connection.getSnapshot().statuses).toEqual({
+      alpha: view('2026-11-27T08:00:02.000Z'),
+    });
+    expect(warn).not.toHaveBeenCalled();
+    h.sockets[0]!.push({ type: 'cluster-status', cluster: { name: 'alpha', broken: true } });
+    h.paint();
+    expect(h.connection.getSnapshot().statuses.alpha).toEqual(view('2026-11-27T08:00:02.000Z'));
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
+  });
+
   it('ignores a message that does not match the protocol', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const h = harness();

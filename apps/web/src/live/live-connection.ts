@@ -59,6 +59,11 @@ export class LiveConnection {
   private cancelRetry: (() => void) | null = null;
   private notifyPending = false;
   private stopped = true;
+  /**
+   * Each cluster's newest pushed page state, parsed but not yet validated: under a stream of
+   * changes only the last one before a frame is validated (1,000 services take milliseconds).
+   */
+  private readonly pendingViews = new Map<string, unknown>();
 
   constructor(
     private readonly url: string,
@@ -70,7 +75,10 @@ export class LiveConnection {
     return () => this.listeners.delete(listener);
   };
 
-  readonly getSnapshot = (): LiveSnapshot => this.snapshot;
+  readonly getSnapshot = (): LiveSnapshot => {
+    if (this.pendingViews.size > 0) this.applyPendingViews();
+    return this.snapshot;
+  };
 
   start(): void {
     if (!this.stopped) return;
@@ -120,12 +128,20 @@ export class LiveConnection {
   private receive(data: unknown): void {
     let message: LiveMessage;
     try {
-      message = liveMessageSchema.parse(JSON.parse(String(data)));
+      const raw: unknown = JSON.parse(String(data));
+      const name = clusterStatusName(raw);
+      if (name !== null) {
+        this.pendingViews.set(name, raw);
+        this.update({});
+        return;
+      }
+      message = liveMessageSchema.parse(raw);
     } catch (error) {
       console.warn('live: ignored a message that does not match the protocol', error);
       return;
     }
     if (message.type === 'clusters') {
+      this.applyPendingViews();
       // A cluster that left the list (removed, or the view role revoked) takes its status along.
       const names = new Set(message.clusters.map((c) => c.name));
       const statuses = Object.fromEntries(
@@ -143,6 +159,20 @@ export class LiveConnection {
     }
   }
 
+  private applyPendingViews(): void {
+    const statuses = { ...this.snapshot.statuses };
+    for (const raw of this.pendingViews.values()) {
+      const parsed = liveMessageSchema.safeParse(raw);
+      if (parsed.success && parsed.data.type === 'cluster-status') {
+        statuses[parsed.data.cluster.name] = parsed.data.cluster;
+      } else {
+        console.warn('live: ignored a message that does not match the protocol', parsed.error);
+      }
+    }
+    this.pendingViews.clear();
+    this.snapshot = { ...this.snapshot, statuses };
+  }
+
   private update(change: Partial<LiveSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...change };
     if (this.notifyPending) return;
@@ -152,6 +182,13 @@ export class LiveConnection {
       for (const listener of this.listeners) listener();
     });
   }
+}
+
+/** The cluster a `cluster-status` push is about, read before the push is validated. */
+function clusterStatusName(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { type, cluster } = raw as { type?: unknown; cluster?: { name?: unknown } | null };
+  return type === 'cluster-status' && typeof cluster?.name === 'string' ? cluster.name : null;
 }
 
 /** The browser's own implementations. */

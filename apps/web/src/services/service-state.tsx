@@ -14,6 +14,8 @@ const looks: Record<State, { tone: string; icon: string }> = {
   disabled: { tone: 'idle', icon: '○' },
   uninitialized: { tone: 'idle', icon: '?' },
 };
+/** The same looks wherever else a state is drawn (a service's history chart). */
+export const serviceStateLooks: Readonly<typeof looks> = looks;
 
 export function ServiceState(props: { state: State }) {
   const look = looks[props.state];

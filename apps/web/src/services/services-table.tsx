@@ -1,9 +1,15 @@
 import type { MemberStatus, ServiceStatus } from '@quorate/protocol';
+import { useScrollWindow } from '../timeline/virtual-list.js';
 import { useFlash } from '../ui/use-flash.js';
 import { ServiceActions } from './service-actions.js';
 import { ServiceState } from './service-state.js';
 
 type Run = Parameters<typeof ServiceActions>[0]['onRun'];
+
+/** Past this many services the table renders only the rows in view (UI.md, DESIGN.md §7). */
+const virtualFrom = 200;
+const rowHeightPx = 44;
+const viewportPx = 660;
 
 function ServiceRow(props: {
   cluster: string;
@@ -62,6 +68,10 @@ export function ServicesTable(props: {
   pending: ReadonlySet<string>;
   onRun: Run;
 }) {
+  const count = props.services.length;
+  const virtual = count > virtualFrom;
+  const rows = useScrollWindow(virtual ? count : 0, rowHeightPx, viewportPx);
+  const [first, end] = virtual ? [rows.first, rows.end] : [0, count];
   if (props.services.length === 0) {
     return (
       <p className="empty" data-test="services-empty">
@@ -70,8 +80,13 @@ export function ServicesTable(props: {
     );
   }
   return (
-    <div className="table-scroll">
-      <table data-test="services-table">
+    <div
+      className="table-scroll"
+      ref={rows.viewportRef}
+      onScroll={virtual ? rows.onScroll : undefined}
+      style={virtual ? { maxHeight: viewportPx, overflowY: 'auto' } : undefined}
+    >
+      <table data-test="services-table" data-count={count}>
         <thead>
           <tr>
             <th>Service</th>
@@ -88,7 +103,8 @@ export function ServicesTable(props: {
           </tr>
         </thead>
         <tbody>
-          {props.services.map((service) => (
+          {first > 0 && <tr className="spacer-row" style={{ height: first * rowHeightPx }} />}
+          {props.services.slice(first, end).map((service) => (
             <ServiceRow
               key={service.id}
               cluster={props.cluster}
@@ -99,6 +115,9 @@ export function ServicesTable(props: {
               onRun={props.onRun}
             />
           ))}
+          {end < count && (
+            <tr className="spacer-row" style={{ height: (count - end) * rowHeightPx }} />
+          )}
         </tbody>
       </table>
     </div>

@@ -37,21 +37,27 @@ function checkedChanges(changes: ClusterPropertyChanges) {
       `transport must be udp or udpu, not "${transport}"`,
     );
   }
-  const twoNode =
-    cman.twoNode === undefined || cman.twoNode === null ? cman.twoNode : cman.twoNode ? '1' : '0';
+  const flag = (v: boolean | null | undefined) =>
+    v === undefined || v === null ? v : v ? '1' : '0';
+  const twoNode = flag(cman.twoNode);
   return {
     cman: {
       two_node: twoNode,
       expected_votes: integer(cman.expectedVotes, '/cluster/cman/@expected_votes', 1),
       transport,
       port: integer(cman.port, '/cluster/cman/@port', 1, 65535),
+      wait_for_all: flag(cman.waitForAll),
     },
-    totem: { token: integer(totem.tokenMs, '/cluster/totem/@token', 1) },
+    totem: {
+      token: integer(totem.tokenMs, '/cluster/totem/@token', 1),
+      consensus: integer(totem.consensusMs, '/cluster/totem/@consensus', 1),
+    },
     fence_daemon: {
       post_join_delay: integer(
         fenceDaemon.postJoinDelayS,
         '/cluster/fence_daemon/@post_join_delay',
-        0,
+        // fenced's -1: wait forever for members before fencing those never seen.
+        -1,
       ),
       post_fail_delay: integer(
         fenceDaemon.postFailDelayS,

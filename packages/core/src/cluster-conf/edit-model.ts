@@ -158,8 +158,10 @@ export interface ClusterPropertyChanges {
     readonly expectedVotes?: number | null;
     readonly transport?: 'udp' | 'udpu' | null;
     readonly port?: number | null;
+    /** cman's `wait_for_all`: a cluster starting from cold waits to see every voter once. */
+    readonly waitForAll?: boolean | null;
   };
-  readonly totem?: { readonly tokenMs?: number | null };
+  readonly totem?: { readonly tokenMs?: number | null; readonly consensusMs?: number | null };
   readonly fenceDaemon?: {
     readonly postJoinDelayS?: number | null;
     readonly postFailDelayS?: number | null;

@@ -1,4 +1,4 @@
-import type { AgentParameter } from '../agent-metadata/model.js';
+import type { AgentMetadata, AgentParameter } from '../agent-metadata/model.js';
 
 /**
  * What the console's fence forms need about a fence agent: the `<fencedevice>` parameters and
@@ -158,4 +158,61 @@ export function fenceAgentInfo(agent: string): FenceAgentInfo | undefined {
 /** Parameter names whose values are secrets: redacted wherever a config is shown. */
 export function isSecretParameter(name: string): boolean {
   return /passw|secret|community/i.test(name) && !/_script$/.test(name);
+}
+
+/** fence-agents' current parameter names and the older ones cluster.conf files use. */
+const CLUSTER_CONF_NAMES: Readonly<Record<string, string>> = {
+  ip: 'ipaddr',
+  username: 'login',
+  password: 'passwd',
+  password_script: 'passwd_script',
+  plug: 'port',
+  debug_file: 'debug',
+  use_sudo: 'sudo',
+};
+/** Options of the agent's command line that have no place in cluster.conf. */
+const COMMAND_LINE_ONLY = new Set([
+  'action',
+  'help',
+  'version',
+  'verbose',
+  'verbose_level',
+  'quiet',
+]);
+/** Parameters that name the victim: they go on each node's `<device>`, the rest on `<fencedevice>`. */
+const PER_NODE = new Set(['port', 'nodename']);
+
+/**
+ * A fence agent's form description from its `metadata`: the parameters under the names
+ * cluster.conf uses (an agent lists both `ip` and the deprecated `ipaddr`: one field, required
+ * when either is), split between the device and each node's use of it.
+ */
+export function fenceAgentInfoFromMetadata(metadata: AgentMetadata): FenceAgentInfo {
+  const byName = new Map<string, AgentParameter>();
+  for (const p of metadata.parameters) {
+    if (COMMAND_LINE_ONLY.has(p.name)) continue;
+    const name = CLUSTER_CONF_NAMES[p.name] ?? p.name;
+    const seen = byName.get(name);
+    const current = p.name !== name || !seen;
+    const kept = current ? { ...p, name } : seen;
+    byName.set(name, { ...kept, required: p.required || (seen?.required ?? false) });
+  }
+  const all = [...byName.values()];
+  return {
+    agent: metadata.type,
+    shortDescription: metadata.shortDescription,
+    deviceParameters: all.filter((p) => !PER_NODE.has(p.name)),
+    instanceParameters: all.filter((p) => PER_NODE.has(p.name)),
+  };
+}
+
+/**
+ * The fence agents the nodes have, described from their metadata; the built-in descriptions
+ * (the ones the config model's checks use) win for the agents they cover.
+ */
+export function fenceCatalogWith(
+  metadata: readonly AgentMetadata[],
+): ReadonlyMap<string, FenceAgentInfo> {
+  const found = metadata.map((m) => [m.type, fenceAgentInfoFromMetadata(m)] as const);
+  return new Map([...found, ...fenceAgentCatalog].sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,3 +1,4 @@
+export * from './config-history.js';
 export * from './config-redact.js';
 export * from './console-edits.js';
 export * from './dependencies.js';
