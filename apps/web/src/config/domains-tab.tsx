@@ -1,10 +1,10 @@
 import type { FailoverDomainConf } from '@quorate/core';
 import type { ConfigEditRequestItem } from '@quorate/protocol';
 import { useState } from 'react';
-import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { Field } from '../ui/field.js';
 import { type EditorState, errorAt, errorOfForm } from './editor-state.js';
 import { CheckField, EditDialog, SectionHead } from './form-parts.js';
+import { DeleteConfirm, RowActions } from './row-actions.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -192,19 +192,11 @@ export function DomainsTab(props: { editor: ConfigEditor; state: EditorState }) 
                   </td>
                   <td>{usedBy(d.name).join(', ') || '—'}</td>
                   {canEdit && (
-                    <td className="row-actions">
-                      <button type="button" onClick={() => setEditing(d)} data-test="domain-edit">
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => setDeleting(d.name)}
-                        data-test="domain-delete"
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      testPrefix="domain"
+                      onEdit={() => setEditing(d)}
+                      onDelete={() => setDeleting(d.name)}
+                    />
                   )}
                 </tr>
               ))}
@@ -220,21 +212,17 @@ export function DomainsTab(props: { editor: ConfigEditor; state: EditorState }) 
           onClose={() => setEditing(null)}
         />
       )}
-      <ConfirmDialog
-        open={deleting !== null}
+      <DeleteConfirm
+        editor={editor}
+        edit={deleting === null ? null : { op: 'deleteFailoverDomain', name: deleting }}
         title={`Delete failover domain ${deleting ?? ''}`}
-        confirmLabel="Review deletion"
         testId="domain-delete-dialog"
         onCancel={() => setDeleting(null)}
-        onConfirm={async () => {
-          const refusal = await editor.save([{ op: 'deleteFailoverDomain', name: deleting ?? '' }]);
-          if (refusal) throw new Error(refusal.message);
-        }}
       >
         <p>
           Delete the failover domain <span className="mono">{deleting}</span>?
         </p>
-      </ConfirmDialog>
+      </DeleteConfirm>
     </>
   );
 }

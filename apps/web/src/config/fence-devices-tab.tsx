@@ -1,6 +1,5 @@
 import { type FenceDeviceConf, fenceDeviceUsers, isSecretParameter } from '@quorate/core';
 import { useState } from 'react';
-import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import { Field } from '../ui/field.js';
 import {
   type EditorState,
@@ -11,6 +10,7 @@ import {
 } from './editor-state.js';
 import { EditDialog, SectionHead, SelectField } from './form-parts.js';
 import { FreeParams, ParamFields } from './param-fields.js';
+import { DeleteConfirm, RowActions } from './row-actions.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -175,23 +175,11 @@ export function FenceDevicesTab(props: { editor: ConfigEditor; state: EditorStat
                   <td className="mono">{d.agent}</td>
                   <td>{fenceDeviceUsers(state.conf, d.name).join(', ') || '—'}</td>
                   {canEdit && (
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        onClick={() => setEditing(d)}
-                        data-test="fence-device-edit"
-                      >
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => setDeleting(d.name)}
-                        data-test="fence-device-delete"
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      testPrefix="fence-device"
+                      onEdit={() => setEditing(d)}
+                      onDelete={() => setDeleting(d.name)}
+                    />
                   )}
                 </tr>
               ))}
@@ -207,22 +195,18 @@ export function FenceDevicesTab(props: { editor: ConfigEditor; state: EditorStat
           onClose={() => setEditing(null)}
         />
       )}
-      <ConfirmDialog
-        open={deleting !== null}
+      <DeleteConfirm
+        editor={editor}
+        edit={deleting === null ? null : { op: 'deleteFenceDevice', name: deleting }}
         title={`Delete fence device ${deleting ?? ''}`}
-        confirmLabel="Review deletion"
         testId="fence-device-delete-dialog"
         onCancel={() => setDeleting(null)}
-        onConfirm={async () => {
-          const refusal = await editor.save([{ op: 'deleteFenceDevice', name: deleting ?? '' }]);
-          if (refusal) throw new Error(refusal.message);
-        }}
       >
         <p>
           Delete the fence device <span className="mono">{deleting}</span>? The change is shown
           before it is sent.
         </p>
-      </ConfirmDialog>
+      </DeleteConfirm>
     </>
   );
 }

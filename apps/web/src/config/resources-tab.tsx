@@ -1,6 +1,5 @@
 import { type ClusterConf, primaryAttribute, type ResourceConf } from '@quorate/core';
 import { useState } from 'react';
-import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import {
   type EditorState,
   errorAt,
@@ -10,6 +9,7 @@ import {
 } from './editor-state.js';
 import { EditDialog, SectionHead, SelectField } from './form-parts.js';
 import { FreeParams, ParamFields } from './param-fields.js';
+import { DeleteConfirm, RowActions } from './row-actions.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -176,19 +176,11 @@ export function ResourcesTab(props: { editor: ConfigEditor; state: EditorState }
                   </td>
                   <td>{resourceUsers(state.conf, r.type, primaryOf(r)).join(', ') || '—'}</td>
                   {canEdit && (
-                    <td className="row-actions">
-                      <button type="button" onClick={() => setEditing(r)} data-test="resource-edit">
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => setDeleting({ type: r.type, primary: primaryOf(r) })}
-                        data-test="resource-delete"
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      testPrefix="resource"
+                      onEdit={() => setEditing(r)}
+                      onDelete={() => setDeleting({ type: r.type, primary: primaryOf(r) })}
+                    />
                   )}
                 </tr>
               ))}
@@ -204,22 +196,17 @@ export function ResourcesTab(props: { editor: ConfigEditor; state: EditorState }
           onClose={() => setEditing(null)}
         />
       )}
-      <ConfirmDialog
-        open={deleting !== null}
+      <DeleteConfirm
+        editor={editor}
+        edit={deleting === null ? null : { op: 'deleteResource', ...deleting }}
         title={`Delete resource ${deleting?.type ?? ''} ${deleting?.primary ?? ''}`}
-        confirmLabel="Review deletion"
         testId="resource-delete-dialog"
         onCancel={() => setDeleting(null)}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const refusal = await editor.save([{ op: 'deleteResource', ...deleting }]);
-          if (refusal) throw new Error(refusal.message);
-        }}
       >
         <p>
           Delete the resource <span className="mono">{deleting?.primary}</span>?
         </p>
-      </ConfirmDialog>
+      </DeleteConfirm>
     </>
   );
 }

@@ -1,8 +1,8 @@
 import type { ResourceConf } from '@quorate/core';
 import { useState } from 'react';
-import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import type { EditorState } from './editor-state.js';
 import { SectionHead } from './form-parts.js';
+import { DeleteConfirm, RowActions } from './row-actions.js';
 import { ServiceDialog } from './service-form.js';
 import type { ConfigEditor } from './use-config-editor.js';
 
@@ -51,19 +51,11 @@ export function ServicesTab(props: { editor: ConfigEditor; state: EditorState })
                   <td className="mono">{s.attrs.domain ?? '—'}</td>
                   <td>{count(s)}</td>
                   {canEdit && (
-                    <td className="row-actions">
-                      <button type="button" onClick={() => setEditing(s)} data-test="service-edit">
-                        Edit
-                      </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() => setDeleting(s.params.name ?? '')}
-                        data-test="service-delete"
-                      >
-                        Delete
-                      </button>
-                    </td>
+                    <RowActions
+                      testPrefix="service"
+                      onEdit={() => setEditing(s)}
+                      onDelete={() => setDeleting(s.params.name ?? '')}
+                    />
                   )}
                 </tr>
               ))}
@@ -79,22 +71,18 @@ export function ServicesTab(props: { editor: ConfigEditor; state: EditorState })
           onClose={() => setEditing(null)}
         />
       )}
-      <ConfirmDialog
-        open={deleting !== null}
+      <DeleteConfirm
+        editor={editor}
+        edit={deleting === null ? null : { op: 'deleteService', name: deleting }}
         title={`Delete service ${deleting ?? ''}`}
-        confirmLabel="Review deletion"
         testId="service-delete-dialog"
         onCancel={() => setDeleting(null)}
-        onConfirm={async () => {
-          const refusal = await editor.save([{ op: 'deleteService', name: deleting ?? '' }]);
-          if (refusal) throw new Error(refusal.message);
-        }}
       >
         <p>
           Delete the service <span className="mono">{deleting}</span> from the configuration? A
           running service is stopped first.
         </p>
-      </ConfirmDialog>
+      </DeleteConfirm>
     </>
   );
 }
