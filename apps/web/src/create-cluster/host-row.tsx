@@ -1,6 +1,5 @@
-import { Field } from '../ui/field.js';
+import { Field, TextAreaField } from '../ui/field.js';
 import type { FieldErrors, HostDraft } from './host-draft.js';
-import { TextAreaField } from './text-area-field.js';
 
 /** One host of the new cluster: where to reach it over SSH, how to log in, how to trust it. */
 export function HostRow(props: {
