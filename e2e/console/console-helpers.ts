@@ -1,8 +1,15 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, expect, type Page } from '@playwright/test';
-import { type HostProcess, runPaths, type TestNetwork } from '@quorate/e2e';
+import { type Browser, chromium, expect, type Page, type TestInfo, test } from '@playwright/test';
+import {
+  e2eSkipReason,
+  FailoverCluster,
+  type HostProcess,
+  NODE_NAMES,
+  runPaths,
+  type TestNetwork,
+} from '@quorate/e2e';
 import { ConsoleStore, openDatabase } from '@quorate/luci';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -149,6 +156,82 @@ export async function launchInConsoleHost(
   return { browser, page: await context.newPage() };
 }
 
+/**
+ * The console for real agents: every node's agent password set, luci in the console host and
+ * Chromium beside it.
+ */
+export async function startConsoleForAgents(
+  network: TestNetwork,
+  nodes: readonly string[],
+  agentPassword: string,
+): Promise<{ luci: HostProcess; browser: Browser; page: Page }> {
+  await setAgentPasswords(network, nodes, agentPassword);
+  const { luci, baseURL } = await startConsoleInHost(network);
+  return { luci, ...(await launchInConsoleHost(network, baseURL)) };
+}
+
+/** The harness's cluster and the console managing it, once a file's `beforeAll` started them. */
+export interface ConsoleWithAgents {
+  cluster: FailoverCluster;
+  luci: HostProcess;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * The hooks of a serial file (or describe block) of tests against real agents: before all, the
+ * harness's cluster `bench` on test hosts with `agentPassword` set, luci and Chromium in the
+ * console host; after a failed test, what `showFailure` shows; after all, everything stopped.
+ * Skips, saying why, where Chromium or the test-host tools are missing.
+ */
+export function consoleWithAgents(options: {
+  readonly tokenMs: number;
+  readonly agentPassword: string;
+  /** Names the failure screenshots. */
+  readonly name: string;
+  readonly timeoutMs?: number;
+}): ConsoleWithAgents {
+  test.describe.configure({ mode: 'serial', timeout: options.timeoutMs ?? 120_000 });
+  const skipReason = chromiumMissing ?? e2eSkipReason() ?? null;
+  test.skip(skipReason !== null, skipReason ?? '');
+  const started: Partial<ConsoleWithAgents> = {};
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    started.cluster = await FailoverCluster.start(options.tokenMs, 60_000, { console: true });
+    const { network } = started.cluster;
+    Object.assign(started, await startConsoleForAgents(network, NODE_NAMES, options.agentPassword));
+  });
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
+  test.afterEach(async ({}, testInfo) =>
+    showFailure(testInfo, options.name, started.page, started.luci),
+  );
+  test.afterAll(async () => {
+    await started.browser?.close();
+    started.luci?.kill();
+    await started.cluster?.close();
+  });
+  return started as ConsoleWithAgents;
+}
+
+/** The committed config_version of cluster `bench`, asked of the console (which asks the agents). */
+export async function committedConfigVersion(page: Page): Promise<number> {
+  const response = await callAsPage(page, 'GET', '/api/clusters/bench/config');
+  expect(response.status).toBe(200);
+  return (JSON.parse(response.body) as { version: number }).version;
+}
+
+/** After a failed test: a screenshot of the page as it was, and the console's last words. */
+export async function showFailure(
+  testInfo: TestInfo,
+  name: string,
+  page: Page | undefined,
+  luci: HostProcess | undefined,
+): Promise<void> {
+  if (testInfo.status === testInfo.expectedStatus || !page) return;
+  await screenshot(page, `${name}-failed-${testInfo.title.slice(0, 20).replace(/\W+/g, '-')}`);
+  console.log(`luci said:\n${luci?.output().split('\n').slice(-40).join('\n')}`);
+}
+
 /** The console's first start: sets the admin password, then signs in as admin. */
 export async function firstStartAndSignIn(page: Page): Promise<void> {
   await page.goto('/');
@@ -191,6 +274,17 @@ export async function addClusterByAgent(
     `${members} of ${members} online`,
     { timeout: 30_000 },
   );
+}
+
+/** The console's first start, then "Add cluster" by an agent's address; waits for every member. */
+export async function firstStartWithCluster(
+  page: Page,
+  address: string,
+  agentPassword: string,
+  members: number,
+): Promise<void> {
+  await firstStartAndSignIn(page);
+  await addClusterByAgent(page, address, agentPassword, members);
 }
 
 /**

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
-import { FakeCluster, type FakeConsole, startFakeConsole } from '@quorate/luci/testing';
+import { expect, type Page } from '@playwright/test';
+import { FakeCluster } from '@quorate/luci/testing';
 import {
   adminPassword,
   chromiumMissing,
@@ -11,13 +10,13 @@ import {
   screenshot,
   signIn,
 } from '../console-helpers.js';
+import { fakeConsoleTest, firstStartWithFakeCluster } from './fake-console.js';
 
 /**
  * Alerts in the browser against a cluster in memory: a webhook whose receiver runs on the
  * console's host (this process, on loopback, like the fake console itself) is added, tested,
  * and then gets a failover alert when the fake cluster's owner of webservice is powered off.
  */
-const webDir = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
 const secret = 'e2e webhook shared secret';
 
 interface Hook {
@@ -50,17 +49,9 @@ async function startReceiver() {
 
 type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
-const test = base.extend<object, { fake: FakeConsole; receiver: Receiver }>({
-  fake: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from this pattern.
-    async ({}, use) => {
-      const cluster = new FakeCluster({ services: { 'service:webservice': 'node2' } });
-      const fake = await startFakeConsole({ webDir, cluster });
-      await use(fake);
-      await fake.close();
-    },
-    { scope: 'worker' },
-  ],
+const test = fakeConsoleTest(
+  () => new FakeCluster({ services: { 'service:webservice': 'node2' } }),
+).extend<object, { receiver: Receiver }>({
   receiver: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from this pattern.
     async ({}, use) => {
@@ -70,7 +61,6 @@ const test = base.extend<object, { fake: FakeConsole; receiver: Receiver }>({
     },
     { scope: 'worker' },
   ],
-  baseURL: async ({ fake }, use) => use(fake.url),
 });
 
 test.describe.configure({ mode: 'serial' });
@@ -98,17 +88,7 @@ test('add a webhook, send a test alert, see it delivered in the log', async ({
   receiver,
 }) => {
   const errors = collectPageErrors(page);
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill('192.0.2.1');
-  await page.locator('[data-test=add-cluster-password]').fill('agent password');
-  await page.locator('[data-test=add-cluster-submit]').click();
+  await firstStartWithFakeCluster(page);
   await openAlerts(page);
   await expect(page.locator('[data-test=targets-empty]')).toBeVisible();
 

@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
-import { FakeCluster, type FakeConsole, startFakeConsole } from '@quorate/luci/testing';
+import { expect, type Page } from '@playwright/test';
+import { FakeCluster } from '@quorate/luci/testing';
 import {
   adminPassword,
   callAsPage,
@@ -10,30 +9,18 @@ import {
   screenshot,
   signIn,
 } from '../console-helpers.js';
+import { fakeConsoleTest, firstStartWithFakeCluster } from './fake-console.js';
 
 /**
  * The cluster status page against a cluster in memory (`FakeCluster`): everything the page
  * does that needs no real agents. The same flow against real agents on test hosts is
  * `real-cluster.spec.ts`.
  */
-const webDir = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
 const hostileService = 'service:<img src=x onerror=alert(1)>';
 
-const test = base.extend<object, { fake: FakeConsole }>({
-  fake: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from this pattern.
-    async ({}, use) => {
-      const cluster = new FakeCluster({
-        services: { 'service:webservice': 'node2', [hostileService]: 'node3' },
-      });
-      const fake = await startFakeConsole({ webDir, cluster });
-      await use(fake);
-      await fake.close();
-    },
-    { scope: 'worker' },
-  ],
-  baseURL: async ({ fake }, use) => use(fake.url),
-});
+const test = fakeConsoleTest(
+  () => new FakeCluster({ services: { 'service:webservice': 'node2', [hostileService]: 'node3' } }),
+);
 
 test.describe.configure({ mode: 'serial' });
 test.skip(chromiumMissing !== null, chromiumMissing ?? '');
@@ -63,18 +50,7 @@ async function act(page: Page, service: string, action: string, node?: string) {
 test('first start, add the cluster, see three members and webservice started', async ({ page }) => {
   const errors = collectPageErrors(page);
   const dialogs = forbidDialogs(page);
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill('192.0.2.1');
-  await page.locator('[data-test=add-cluster-password]').fill('agent password');
-  await page.locator('[data-test=add-cluster-submit]').click();
-  await expect(page.locator('[data-test=cluster-members]')).toHaveText('3 of 3 online');
+  await firstStartWithFakeCluster(page);
   await expect(page.locator('[data-test=cluster-quorum]')).toContainText('Quorate');
   await screenshot(page, 'console-cluster-homebase');
 

@@ -1,21 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import { type FailoverCluster, NODE_NAMES, now } from '@quorate/e2e';
 import {
-  e2eSkipReason,
-  FailoverCluster,
-  type HostProcess,
-  NODE_NAMES,
-  now,
-  runPaths,
-} from '@quorate/e2e';
-import {
-  adminPassword,
   callAsPage,
-  chromiumArgs,
-  chromiumMissing,
-  chromiumPath,
+  committedConfigVersion,
+  consoleWithAgents,
+  firstStartWithCluster,
+  reviewAndSend as reviewAndSendIn,
   screenshot,
 } from '../console-helpers.js';
 
@@ -27,104 +17,26 @@ import {
  * reviewed as a diff and sent. Bad input in every form stands at its field and sends nothing; a
  * device in use cannot be deleted. The console and Chromium run in the console test host.
  */
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const agentPassword = 'e2e agent password 1';
-const consolePort = 8084;
 const waitMs = 60_000;
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
-const skipReason = chromiumMissing ?? e2eSkipReason() ?? null;
-test.skip(skipReason !== null, skipReason ?? '');
-
+const run = consoleWithAgents({ tokenMs: 1000, agentPassword, name: 'console-config' });
 let cluster: FailoverCluster;
-let luci: HostProcess;
-let browser: Browser;
 let page: Page;
 /** The harness's floating address and web script, which the new webservice uses again. */
 let floating = '';
 let webScript = '';
 
-async function startConsole(): Promise<string> {
-  const host = cluster.network.host('console');
-  const dataDir = join(runPaths(cluster.network.runId).root, 'luci');
-  const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', dataDir];
-  args.push('--host', host.address, '--port', String(consolePort));
-  args.push('--web-dir', join(repo, 'apps/web/dist'));
-  luci = cluster.network.spawn('console', process.execPath, args, {
-    env: { ...process.env, LUCI_LOG_LEVEL: 'info' },
-  });
-  await luci.waitForLine(/console ready/, 30_000);
-  return `https://${host.address}:${consolePort}`;
-}
-
-async function launchInConsoleHost(baseURL: string): Promise<Page> {
-  const wrapper = join(runPaths(cluster.network.runId).root, 'chromium-in-console');
-  const namespace = cluster.network.host('console').namespace;
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec nsenter --net=/run/netns/${namespace} -- ${chromiumPath} "$@"\n`,
-    { mode: 0o755 },
-  );
-  browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
-  const context = await browser.newContext({
-    baseURL,
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1400, height: 1000 },
-  });
-  return context.newPage();
-}
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  cluster = await FailoverCluster.start(1000, waitMs, { console: true });
-  const ricci = join(repo, 'bin/ricci');
-  for (const node of NODE_NAMES) {
-    const set = await cluster.network.exec(node, process.execPath, [ricci, 'password'], {
-      input: `${agentPassword}\n`,
-    });
-    if (set.code !== 0) throw new Error(`${node}: ricci password: ${set.stderr}`);
-  }
-  page = await launchInConsoleHost(await startConsole());
+test.beforeAll(() => {
+  ({ cluster, page } = run);
 });
 
-// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus || !page) return;
-  await screenshot(
-    page,
-    `console-config-failed-${testInfo.title.slice(0, 20).replace(/\W+/g, '-')}`,
-  );
-  console.log(`luci said:\n${luci?.output().split('\n').slice(-40).join('\n')}`);
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  luci?.kill();
-  await cluster?.close();
-});
-
-/** The committed config_version, asked of the console (which asks the agents). */
-async function committedVersion(): Promise<number> {
-  const response = await callAsPage(page, 'GET', '/api/clusters/bench/config');
-  expect(response.status).toBe(200);
-  return (JSON.parse(response.body) as { version: number }).version;
-}
+const committedVersion = () => committedConfigVersion(page);
 
 const shownVersion = () => page.locator('[data-test=config-version]');
 
 /** Reviews the change the form produced and sends it: the version shown goes one up. */
-async function reviewAndSend(expectAdded: string) {
-  const review = page.locator('[data-test=config-review]');
-  await expect(review.locator('[data-test=config-diff]')).toContainText(expectAdded);
-  const before = Number(await shownVersion().textContent());
-  await expect(review.locator('[data-test=config-review-version]')).toHaveText(String(before + 1));
-  await review.locator('[data-test=send-to-cluster]').click();
-  await expect(page.locator('[data-test=config-outcome]')).toContainText(
-    `Configuration version ${before + 1} sent to the cluster and committed.`,
-  );
-  // The page reads the file again once the live status shows an agent applied the new version.
-  await expect(shownVersion()).toHaveText(String(before + 1), { timeout: 15_000 });
-}
+const reviewAndSend = (expectAdded: string) => reviewAndSendIn(page, expectAdded);
 
 /** A form's bad input: the message at the field, and the cluster still at the same version. */
 async function refusedAtField(save: string, errorTestId: string, message: RegExp) {
@@ -138,20 +50,7 @@ async function refusedAtField(save: string, errorTestId: string, message: RegExp
 const tab = (id: string) => page.locator(`[data-test=config-tab-${id}]`).click();
 
 test('sign in, add the cluster and open its configuration', async () => {
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill(cluster.network.host('node1').address);
-  await page.locator('[data-test=add-cluster-password]').fill(agentPassword);
-  await page.locator('[data-test=add-cluster-submit]').click();
-  await expect(page.locator('[data-test=cluster-members]')).toHaveText('3 of 3 online', {
-    timeout: 30_000,
-  });
+  await firstStartWithCluster(page, cluster.network.host('node1').address, agentPassword, 3);
   await page.locator('[data-test=cluster-name]').click();
   await page.locator('[data-test=cluster-config-link]').click();
   // The first open has the agents run every installed agent's meta-data: seconds on a busy host.

@@ -1,20 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+import { type FailoverCluster, NODE_NAMES } from '@quorate/e2e';
 import {
-  e2eSkipReason,
-  FailoverCluster,
-  type HostProcess,
-  NODE_NAMES,
-  runPaths,
-} from '@quorate/e2e';
-import {
-  adminPassword,
-  callAsPage,
-  chromiumArgs,
-  chromiumMissing,
-  chromiumPath,
+  committedConfigVersion,
+  consoleWithAgents,
+  firstStartWithCluster,
   screenshot,
 } from '../console-helpers.js';
 
@@ -26,90 +17,23 @@ import {
  * the validator's errors and nothing is sent. The console and Chromium run in the console
  * test host, as in config-edit.spec.ts.
  */
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const agentPassword = 'e2e agent password 1';
-const consolePort = 8084;
 const waitMs = 60_000;
 /** The harness's token; the test changes it to this and back. */
 const harnessTokenMs = 1000;
 const changedTokenMs = 1500;
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
-const skipReason = chromiumMissing ?? e2eSkipReason() ?? null;
-test.skip(skipReason !== null, skipReason ?? '');
-
+const run = consoleWithAgents({ tokenMs: harnessTokenMs, agentPassword, name: 'console-history' });
 let cluster: FailoverCluster;
-let luci: HostProcess;
-let browser: Browser;
 let page: Page;
 
-async function startConsole(): Promise<string> {
-  const host = cluster.network.host('console');
-  const dataDir = join(runPaths(cluster.network.runId).root, 'luci');
-  const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', dataDir];
-  args.push('--host', host.address, '--port', String(consolePort));
-  args.push('--web-dir', join(repo, 'apps/web/dist'));
-  luci = cluster.network.spawn('console', process.execPath, args, {
-    env: { ...process.env, LUCI_LOG_LEVEL: 'info' },
-  });
-  await luci.waitForLine(/console ready/, 30_000);
-  return `https://${host.address}:${consolePort}`;
-}
-
-async function launchInConsoleHost(baseURL: string): Promise<Page> {
-  const wrapper = join(runPaths(cluster.network.runId).root, 'chromium-in-console');
-  const namespace = cluster.network.host('console').namespace;
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec nsenter --net=/run/netns/${namespace} -- ${chromiumPath} "$@"\n`,
-    { mode: 0o755 },
-  );
-  browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
-  const context = await browser.newContext({
-    baseURL,
-    ignoreHTTPSErrors: true,
-    viewport: { width: 1400, height: 1000 },
-  });
-  const opened = await context.newPage();
+test.beforeAll(() => {
+  ({ cluster, page } = run);
   // A script error blanks the page: print it with the failure rather than a missing element.
-  opened.on('pageerror', (error) => console.log(`page error: ${error.message}`));
-  return opened;
-}
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  cluster = await FailoverCluster.start(harnessTokenMs, waitMs, { console: true });
-  const ricci = join(repo, 'bin/ricci');
-  for (const node of NODE_NAMES) {
-    const set = await cluster.network.exec(node, process.execPath, [ricci, 'password'], {
-      input: `${agentPassword}\n`,
-    });
-    if (set.code !== 0) throw new Error(`${node}: ricci password: ${set.stderr}`);
-  }
-  page = await launchInConsoleHost(await startConsole());
+  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
 });
 
-// biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus || !page) return;
-  await screenshot(
-    page,
-    `console-history-failed-${testInfo.title.slice(0, 20).replace(/\W+/g, '-')}`,
-  );
-  console.log(`luci said:\n${luci?.output().split('\n').slice(-40).join('\n')}`);
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  luci?.kill();
-  await cluster?.close();
-});
-
-async function committedVersion(): Promise<number> {
-  const response = await callAsPage(page, 'GET', '/api/clusters/bench/config');
-  expect(response.status).toBe(200);
-  return (JSON.parse(response.body) as { version: number }).version;
-}
+const committedVersion = () => committedConfigVersion(page);
 
 const shownVersion = () => page.locator('[data-test=config-version]');
 const tab = (id: string) => page.locator(`[data-test=config-tab-${id}]`).click();
@@ -139,20 +63,7 @@ async function everyAgentRuns(version: number, tokenMs: number) {
 }
 
 test('sign in, add the cluster and open its configuration', async () => {
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill(cluster.network.host('node1').address);
-  await page.locator('[data-test=add-cluster-password]').fill(agentPassword);
-  await page.locator('[data-test=add-cluster-submit]').click();
-  await expect(page.locator('[data-test=cluster-members]')).toHaveText('3 of 3 online', {
-    timeout: 30_000,
-  });
+  await firstStartWithCluster(page, cluster.network.host('node1').address, agentPassword, 3);
   await page.locator('[data-test=cluster-name]').click();
   await page.locator('[data-test=cluster-config-link]').click();
   // The first open has the agents run every installed agent's meta-data: seconds on a busy host.

@@ -1,21 +1,11 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
-import {
-  e2eSkipReason,
-  FailoverCluster,
-  type HostProcess,
-  msSince,
-  NODE_NAMES,
-  now,
-} from '@quorate/e2e';
+import { expect, type Page, test } from '@playwright/test';
+import { type FailoverCluster, msSince, NODE_NAMES, now } from '@quorate/e2e';
 import {
   addClusterByAgent,
-  chromiumMissing,
+  consoleWithAgents,
   firstStartAndSignIn,
-  launchInConsoleHost,
   screenshot,
   serviceRow as serviceRowOf,
-  setAgentPasswords,
-  startConsoleInHost,
 } from '../console-helpers.js';
 
 /**
@@ -28,38 +18,20 @@ const agentPassword = 'e2e agent password 1';
 const tokenMs = 1000;
 const waitMs = 60_000;
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
-const skipReason = chromiumMissing ?? e2eSkipReason() ?? null;
-test.skip(skipReason !== null, skipReason ?? '');
-
+const run = consoleWithAgents({ tokenMs, agentPassword, name: 'console-real' });
 let cluster: FailoverCluster;
-let luci: HostProcess;
-let browser: Browser;
 let page: Page;
 
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  cluster = await FailoverCluster.start(tokenMs, waitMs, { console: true });
-  await setAgentPasswords(cluster.network, NODE_NAMES, agentPassword);
-  const started = await startConsoleInHost(cluster.network);
-  luci = started.luci;
-  ({ browser, page } = await launchInConsoleHost(cluster.network, started.baseURL));
+test.beforeAll(() => {
+  ({ cluster, page } = run);
 });
 
-// A failure leaves the page as it was and the console's last words.
+// A failure also leaves the console's view of the cluster.
 // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a hook's fixtures from this pattern.
 test.afterEach(async ({}, testInfo) => {
   if (testInfo.status === testInfo.expectedStatus || !page) return;
-  await screenshot(page, `console-real-failed-${testInfo.title.slice(0, 20).replace(/\W+/g, '-')}`);
   const view = await page.evaluate(async () => (await fetch('/api/clusters/bench/status')).text());
   console.log(`the console's view of the cluster: ${view}`);
-  console.log(`luci said:\n${luci?.output().split('\n').slice(-40).join('\n')}`);
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  luci?.kill();
-  await cluster?.close();
 });
 
 const serviceRow = () => serviceRowOf(page, 'service:webservice');

@@ -1,6 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { test as base, expect, type Page } from '@playwright/test';
-import { FakeCluster, type FakeConsole, startFakeConsole } from '@quorate/luci/testing';
+import { expect, type Page } from '@playwright/test';
+import { FakeCluster } from '@quorate/luci/testing';
 import {
   adminPassword,
   chromiumMissing,
@@ -8,6 +7,7 @@ import {
   screenshot,
   signIn,
 } from '../console-helpers.js';
+import { fakeConsoleTest, firstStartWithFakeCluster } from './fake-console.js';
 
 /**
  * The events timeline, a service's history and a node's agent log, against a cluster in memory:
@@ -16,31 +16,20 @@ import {
  * filters by kind, node, service and time; webservice's history shows the failover with its
  * cause; node1's log shows its agent's lines as sent (a secret already redacted by the agent).
  */
-const webDir = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
-
-const test = base.extend<object, { fake: FakeConsole }>({
-  fake: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from this pattern.
-    async ({}, use) => {
-      const cluster = new FakeCluster({
-        services: { 'service:webservice': 'node2', 'service:db': 'node1' },
-      });
-      cluster.logLines.set('node1', [
-        { time: '2026-11-27T08:00:00.000Z', level: 'info', event: 'agent started', fields: {} },
-        {
-          time: '2026-11-27T08:00:02.000Z',
-          level: 'warn',
-          event: 'fence device answered slowly',
-          fields: { device: 'ipmi-node2', passwd: '[redacted]' },
-        },
-      ]);
-      const fake = await startFakeConsole({ webDir, cluster });
-      await use(fake);
-      await fake.close();
+const test = fakeConsoleTest(() => {
+  const cluster = new FakeCluster({
+    services: { 'service:webservice': 'node2', 'service:db': 'node1' },
+  });
+  cluster.logLines.set('node1', [
+    { time: '2026-11-27T08:00:00.000Z', level: 'info', event: 'agent started', fields: {} },
+    {
+      time: '2026-11-27T08:00:02.000Z',
+      level: 'warn',
+      event: 'fence device answered slowly',
+      fields: { device: 'ipmi-node2', passwd: '[redacted]' },
     },
-    { scope: 'worker' },
-  ],
-  baseURL: async ({ fake }, use) => use(fake.url),
+  ]);
+  return cluster;
 });
 
 test.describe.configure({ mode: 'serial' });
@@ -60,17 +49,7 @@ const withService = (
 const messages = (page: Page) => page.locator('[data-test=timeline-message]');
 
 async function signInWithCluster(page: Page) {
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill('192.0.2.1');
-  await page.locator('[data-test=add-cluster-password]').fill('agent password');
-  await page.locator('[data-test=add-cluster-submit]').click();
+  await firstStartWithFakeCluster(page);
   await page.locator('[data-test=cluster-name]', { hasText: 'webcluster' }).click();
 }
 

@@ -1,33 +1,23 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, test as base, chromium, expect, type Page } from '@playwright/test';
-import {
-  e2eSkipReason,
-  FailoverCluster,
-  type HostProcess,
-  NODE_NAMES,
-  runPaths,
-} from '@quorate/e2e';
-import { FakeCluster, type FakeConsole, startFakeConsole } from '@quorate/luci/testing';
+import { expect, type Page } from '@playwright/test';
+import { type FailoverCluster, type HostProcess, NODE_NAMES } from '@quorate/e2e';
+import { FakeCluster } from '@quorate/luci/testing';
 import {
   adminPassword,
   callAsPage,
-  chromiumArgs,
   chromiumMissing,
-  chromiumPath,
   collectPageErrors,
+  consoleWithAgents,
+  firstStartWithCluster,
   screenshot,
   signIn,
 } from '../console-helpers.js';
+import { fakeConsoleTest, firstStartWithFakeCluster } from './fake-console.js';
 
 /**
  * The what-if view against a cluster in memory that also has a committed cluster.conf: the
  * browser predicts, with the core's resource manager, where webservice goes when its node fails.
  * The fake cluster itself never places anything, so the prediction is the core's alone.
  */
-const webDir = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
-
 /** webservice prefers node2, then node3, and may run nowhere else; db anywhere. */
 const clusterConf = `<?xml version="1.0"?>
 <cluster name="webcluster" config_version="3">
@@ -56,21 +46,10 @@ class ConfiguredCluster extends FakeCluster {
   }
 }
 
-const test = base.extend<object, { fake: FakeConsole }>({
-  fake: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's needs from this pattern.
-    async ({}, use) => {
-      const cluster = new ConfiguredCluster({
-        services: { 'service:webservice': 'node2', 'service:db': 'node1' },
-      });
-      const fake = await startFakeConsole({ webDir, cluster });
-      await use(fake);
-      await fake.close();
-    },
-    { scope: 'worker' },
-  ],
-  baseURL: async ({ fake }, use) => use(fake.url),
-});
+const test = fakeConsoleTest(
+  () =>
+    new ConfiguredCluster({ services: { 'service:webservice': 'node2', 'service:db': 'node1' } }),
+);
 
 test.describe.configure({ mode: 'serial' });
 test.skip(chromiumMissing !== null, chromiumMissing ?? '');
@@ -87,17 +66,7 @@ test('node2 fails: the what-if view sends webservice to node3, without touching 
   fake,
 }) => {
   const errors = collectPageErrors(page);
-  await page.goto('/');
-  await page.locator('[data-test=setup-password]').fill(adminPassword);
-  await page.locator('[data-test=setup-confirm]').fill(adminPassword);
-  await page.locator('[data-test=setup-submit]').click();
-  await page.locator('[data-test=login-user]').fill('admin');
-  await page.locator('[data-test=login-password]').fill(adminPassword);
-  await page.locator('[data-test=login-submit]').click();
-  await page.locator('[data-test=add-cluster]').click();
-  await page.locator('[data-test=add-cluster-address]').fill('192.0.2.1');
-  await page.locator('[data-test=add-cluster-password]').fill('agent password');
-  await page.locator('[data-test=add-cluster-submit]').click();
+  await firstStartWithFakeCluster(page);
   await page.locator('[data-test=cluster-name]', { hasText: 'webcluster' }).click();
   await page.locator('[data-test=cluster-what-if-link]').click();
   await expect(page.locator('[data-test=what-if-config-version]')).toHaveText('3');
@@ -160,21 +129,19 @@ test('moves are played in order; the prediction follows the live status', async 
  * node fails, a real power-off then puts it there, and a webhook receiver on the console host
  * gets the failover alert with the documented payload; the delay from the power-off to the
  * alert is printed. The console, Chromium and the receiver run in the console test host, so
- * nothing in the root namespace talks to a test-host address (as in real-cluster.spec.ts, whose
- * console and browser start-up this repeats).
+ * nothing in the root namespace talks to a test-host address (started as in real-cluster.spec.ts).
  */
 test.describe('against real agents', () => {
-  const repo = fileURLToPath(new URL('../../..', import.meta.url));
   const agentPassword = 'e2e agent password 1';
   const receiverPort = 9099;
-  test.describe.configure({ mode: 'serial', timeout: 180_000 });
-  const skipReason = chromiumMissing ?? e2eSkipReason() ?? null;
-  test.skip(skipReason !== null, skipReason ?? '');
-
+  const run = consoleWithAgents({
+    tokenMs: 1000,
+    agentPassword,
+    name: 'console-real-what-if',
+    timeoutMs: 180_000,
+  });
   let cluster: FailoverCluster;
-  let luci: HostProcess;
   let receiver: HostProcess;
-  let browser: Browser;
   let real: Page;
 
   // Prints one line per POST: "ALERT <epoch ms> <body>" (bodies are one-line JSON).
@@ -184,21 +151,8 @@ test.describe('against real agents', () => {
     .listen(Number(process.argv[2]), process.argv[1], () => console.log('receiver listening'));`;
 
   test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    cluster = await FailoverCluster.start(1000, 60_000, { console: true });
-    for (const node of NODE_NAMES) {
-      const set = await cluster.network.exec(
-        node,
-        process.execPath,
-        [join(repo, 'bin/ricci'), 'password'],
-        {
-          input: `${agentPassword}\n`,
-        },
-      );
-      if (set.code !== 0) throw new Error(`${node}: ricci password: ${set.stderr}`);
-    }
+    ({ cluster, page: real } = run);
     const host = cluster.network.host('console');
-    const root = runPaths(cluster.network.runId).root;
     receiver = cluster.network.spawn('console', process.execPath, [
       '-e',
       receiverCode,
@@ -206,34 +160,9 @@ test.describe('against real agents', () => {
       String(receiverPort),
     ]);
     await receiver.waitForLine('receiver listening', 10_000);
-    const args = [join(repo, 'apps/luci/dist/main.js'), '--data-dir', join(root, 'luci')];
-    args.push('--host', host.address, '--port', '8084', '--web-dir', webDir);
-    luci = cluster.network.spawn('console', process.execPath, args, {
-      env: { ...process.env, LUCI_LOG_LEVEL: 'info' },
-    });
-    await luci.waitForLine(/console ready/, 30_000);
-    const wrapper = join(root, 'chromium-in-console');
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nexec nsenter --net=/run/netns/${host.namespace} -- ${chromiumPath} "$@"\n`,
-      {
-        mode: 0o755,
-      },
-    );
-    browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
-    const context = await browser.newContext({
-      baseURL: `https://${host.address}:8084`,
-      ignoreHTTPSErrors: true,
-    });
-    real = await context.newPage();
   });
 
-  test.afterAll(async () => {
-    await browser?.close();
-    luci?.kill();
-    receiver?.kill();
-    await cluster?.close();
-  });
+  test.afterAll(() => receiver?.kill());
 
   const alerts = () =>
     receiver.lines
@@ -244,22 +173,7 @@ test.describe('against real agents', () => {
       });
 
   test('what-if predicts where webservice goes; a real power-off puts it there and alerts', async () => {
-    await real.goto('/');
-    await real.locator('[data-test=setup-password]').fill(adminPassword);
-    await real.locator('[data-test=setup-confirm]').fill(adminPassword);
-    await real.locator('[data-test=setup-submit]').click();
-    await real.locator('[data-test=login-user]').fill('admin');
-    await real.locator('[data-test=login-password]').fill(adminPassword);
-    await real.locator('[data-test=login-submit]').click();
-    await real.locator('[data-test=add-cluster]').click();
-    await real
-      .locator('[data-test=add-cluster-address]')
-      .fill(cluster.network.host('node1').address);
-    await real.locator('[data-test=add-cluster-password]').fill(agentPassword);
-    await real.locator('[data-test=add-cluster-submit]').click();
-    await expect(real.locator('[data-test=cluster-members]')).toHaveText('3 of 3 online', {
-      timeout: 30_000,
-    });
+    await firstStartWithCluster(real, cluster.network.host('node1').address, agentPassword, 3);
     const hookUrl = `http://${cluster.network.host('console').address}:${receiverPort}/alerts`;
     const added = await callAsPage(real, 'POST', '/api/clusters/bench/alerts/targets', {
       kind: 'webhook',

@@ -1,9 +1,10 @@
 import type { AlertDelivery, AlertTarget } from '@quorate/protocol';
 import { useCallback, useEffect, useState } from 'react';
-import { Link } from 'wouter';
 import { useLive } from '../live/live-provider.js';
+import { ClusterPageTitle } from '../ui/cluster-title.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
-import { Notice } from '../ui/notice.js';
+import { DataTable, EmptyState } from '../ui/data-table.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import { deleteTarget, listDeliveries, listTargets, sendTestAlert } from './alerts-api.js';
 import { kindWords, TargetForm } from './target-form.js';
 import './alerts.css';
@@ -29,109 +30,84 @@ function TargetsTable(props: {
   onDelete: (t: AlertTarget) => void;
   busy: number | null;
 }) {
-  if (props.targets.length === 0) {
-    return (
-      <p className="empty" data-test="targets-empty">
-        No alert targets yet — add a webhook or an email address, so that someone hears of a
-        failover.
-      </p>
-    );
-  }
+  const headers = ['Name', 'Kind', 'Destination', 'Alerts on', 'Secret'];
   return (
-    <div className="table-scroll">
-      <table data-test="targets-table">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Kind</th>
-            <th>Destination</th>
-            <th>Alerts on</th>
-            <th>Secret</th>
-            {props.canEdit && <th>Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {props.targets.map((t) => (
-            <tr key={t.id} data-test="target-row">
-              <td data-test="target-row-name">{t.name}</td>
-              <td>{t.kind}</td>
-              <td className="mono alert-destination">{destination(t)}</td>
-              <td>{t.events.map((k) => kindWords[k]).join(', ')}</td>
-              <td>{t.hasSecret ? 'stored' : 'none'}</td>
-              {props.canEdit && (
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    data-test="target-test"
-                    disabled={props.busy === t.id}
-                    onClick={() => props.onTest(t)}
-                  >
-                    Send test alert
-                  </button>
-                  <button
-                    type="button"
-                    className="danger"
-                    data-test="target-delete"
-                    onClick={() => props.onDelete(t)}
-                  >
-                    Delete
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="targets-table"
+      headers={props.canEdit ? [...headers, 'Actions'] : headers}
+      rows={props.targets}
+      empty={
+        <EmptyState testId="targets-empty">
+          No alert targets yet — add a webhook or an email address, so that someone hears of a
+          failover.
+        </EmptyState>
+      }
+      renderRow={(t) => (
+        <tr key={t.id} data-test="target-row">
+          <td data-test="target-row-name">{t.name}</td>
+          <td>{t.kind}</td>
+          <td className="mono alert-destination">{destination(t)}</td>
+          <td>{t.events.map((k) => kindWords[k]).join(', ')}</td>
+          <td>{t.hasSecret ? 'stored' : 'none'}</td>
+          {props.canEdit && (
+            <td className="row-actions">
+              <button
+                type="button"
+                data-test="target-test"
+                disabled={props.busy === t.id}
+                onClick={() => props.onTest(t)}
+              >
+                Send test alert
+              </button>
+              <button
+                type="button"
+                className="danger"
+                data-test="target-delete"
+                onClick={() => props.onDelete(t)}
+              >
+                Delete
+              </button>
+            </td>
+          )}
+        </tr>
+      )}
+    />
   );
 }
 
 function DeliveryLog(props: { deliveries: readonly AlertDelivery[] }) {
-  if (props.deliveries.length === 0) {
-    return (
-      <p className="muted" data-test="deliveries-empty">
-        Nothing sent yet. Alerts appear here as they are delivered, with each attempt's answer.
-      </p>
-    );
-  }
   return (
-    <div className="table-scroll">
-      <table data-test="deliveries-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Target</th>
-            <th>Event</th>
-            <th>Result</th>
-            <th>Attempts</th>
-            <th>Answer</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.deliveries.map((d) => (
-            <tr key={d.id} data-test="delivery-row" data-state={d.state}>
-              <td className="mono">
-                <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleTimeString()}</time>
-              </td>
-              <td data-test="delivery-target">{d.targetName}</td>
-              <td data-test="delivery-kind" title={d.summary}>
-                {kindWords[d.kind]}
-                <div className="muted alert-summary">{d.summary}</div>
-              </td>
-              <td>
-                <span className="state" data-tone={stateTone[d.state]} data-test="delivery-state">
-                  <span aria-hidden="true">{stateIcon[d.state]}</span> {d.state}
-                </span>
-              </td>
-              <td data-test="delivery-attempts">{d.attempts}</td>
-              <td className="mono" data-test="delivery-answer">
-                {d.lastStatus ?? ''} {d.lastError ?? ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="deliveries-table"
+      headers={['Time', 'Target', 'Event', 'Result', 'Attempts', 'Answer']}
+      rows={props.deliveries}
+      empty={
+        <EmptyState testId="deliveries-empty" muted>
+          Nothing sent yet. Alerts appear here as they are delivered, with each attempt's answer.
+        </EmptyState>
+      }
+      renderRow={(d) => (
+        <tr key={d.id} data-test="delivery-row" data-state={d.state}>
+          <td className="mono">
+            <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleTimeString()}</time>
+          </td>
+          <td data-test="delivery-target">{d.targetName}</td>
+          <td data-test="delivery-kind" title={d.summary}>
+            {kindWords[d.kind]}
+            <div className="muted alert-summary">{d.summary}</div>
+          </td>
+          <td>
+            <span className="state" data-tone={stateTone[d.state]} data-test="delivery-state">
+              <span aria-hidden="true">{stateIcon[d.state]}</span> {d.state}
+            </span>
+          </td>
+          <td data-test="delivery-attempts">{d.attempts}</td>
+          <td className="mono" data-test="delivery-answer">
+            {d.lastStatus ?? ''} {d.lastError ?? ''}
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -197,26 +173,13 @@ export default function AlertsPage(props: { params: { name: string } }) {
   return (
     <>
       <div className="page-head">
-        <h1>
-          <Link href="/" data-test="back-to-clusters">
-            Clusters
-          </Link>{' '}
-          /{' '}
-          <Link href={`/clusters/${encodeURIComponent(cluster)}`} className="mono">
-            {cluster}
-          </Link>{' '}
-          / Alerts
-        </h1>
+        <ClusterPageTitle cluster={cluster} page="Alerts" />
       </div>
       <p className="explain">
         The console alerts on a failover, a fence, quorum lost or regained and a failed service, as
         it sees them in the agents' status. Each alert is retried a few times with growing waits.
       </p>
-      {alerts.error && (
-        <Notice tone="bad" testId="alerts-error">
-          {alerts.error}
-        </Notice>
-      )}
+      <ErrorNotice testId="alerts-error" message={alerts.error} />
       {outcome && (
         <Notice tone={outcome.tone} testId="alert-test-outcome">
           {outcome.text}

@@ -1,8 +1,9 @@
 import { type NewAlertTarget, subscribableAlertKinds } from '@quorate/protocol';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Field } from '../ui/field.js';
 import { fieldError, formError } from '../ui/form-errors.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 import { addTarget } from './alerts-api.js';
 
 type Kind = (typeof subscribableAlertKinds)[number];
@@ -199,33 +200,18 @@ function WebhookFields(props: { draft: Draft; set: (d: Partial<Draft>) => void; 
 /** Adds a webhook or an email target; errors stand at their fields. */
 export function TargetForm(props: { cluster: string; onAdded: () => void }) {
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const toggle = (kind: Kind, on: boolean) =>
     set({ events: on ? [...draft.events, kind] : draft.events.filter((k) => k !== kind) });
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await addTarget(props.cluster, requestOf(draft));
-      setDraft(emptyDraft);
-      setError(null);
-      props.onAdded();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async () => {
+    await addTarget(props.cluster, requestOf(draft));
+    setDraft(emptyDraft);
+    props.onAdded();
+  });
   const general = formError(error, fields);
   return (
     <form onSubmit={submit} data-test="target-form" className="alert-target-form">
-      {general && (
-        <Notice tone="bad" testId="target-form-error">
-          {general}
-        </Notice>
-      )}
+      <ErrorNotice testId="target-form-error" message={general} />
       <fieldset className="alert-kind">
         <legend>Send by</legend>
         {(['webhook', 'email'] as const).map((kind) => (

@@ -1,9 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
 import { Field } from '../ui/field.js';
 import { fieldError, formError } from '../ui/form-errors.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 
 const fields = ['address', 'port', 'agentPassword'];
 
@@ -12,25 +13,13 @@ export function AddClusterDialog(props: { open: boolean; onClose: () => void }) 
   const [address, setAddress] = useState('');
   const [port, setPort] = useState('11111');
   const [agentPassword, setAgentPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await callApi('POST', '/api/clusters', {
-        body: { address, port: Number(port), agentPassword },
-      });
-      setAgentPassword('');
-      props.onClose();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useFormSubmit(async () => {
+    await callApi('POST', '/api/clusters', {
+      body: { address, port: Number(port), agentPassword },
+    });
+    setAgentPassword('');
+    props.onClose();
+  });
 
   const general = formError(error, fields);
   return (
@@ -41,11 +30,7 @@ export function AddClusterDialog(props: { open: boolean; onClose: () => void }) 
       testId="add-cluster-dialog"
     >
       <form onSubmit={submit}>
-        {general && (
-          <Notice tone="bad" testId="add-cluster-error">
-            {general}
-          </Notice>
-        )}
+        <ErrorNotice testId="add-cluster-error" message={general} />
         <Field
           label="Node address"
           testId="add-cluster-address"

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Link } from 'wouter';
 import { useLive } from '../live/live-provider.js';
-import { Notice } from '../ui/notice.js';
+import { ClusterPageTitle } from '../ui/cluster-title.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import { ChangeReview } from './change-review.js';
 import { DomainsTab } from './domains-tab.js';
 import { FenceDevicesTab } from './fence-devices-tab.js';
@@ -37,16 +37,7 @@ export default function ConfigPage(props: { params: { name: string } }) {
   return (
     <>
       <div className="page-head">
-        <h1>
-          <Link href="/" data-test="back-to-clusters">
-            Clusters
-          </Link>{' '}
-          /{' '}
-          <Link href={`/clusters/${encodeURIComponent(cluster)}`} className="mono">
-            {cluster}
-          </Link>{' '}
-          / Configuration
-        </h1>
+        <ClusterPageTitle cluster={cluster} page="Configuration" />
         {editor.state && (
           <span className="muted">
             cluster.conf version{' '}
@@ -62,11 +53,7 @@ export default function ConfigPage(props: { params: { name: string } }) {
           {editor.sent.notes.length > 0 ? ` (${editor.sent.notes.join('; ')})` : ''}.
         </Notice>
       )}
-      {editor.loadError && (
-        <Notice tone="bad" testId="config-load-error">
-          {editor.loadError}
-        </Notice>
-      )}
+      <ErrorNotice testId="config-load-error" message={editor.loadError} />
       {editor.state && !editor.state.view.canEdit && (
         <Notice tone="info" testId="config-read-only">
           You may view this configuration; changing it needs the "config" role.

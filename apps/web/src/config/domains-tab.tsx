@@ -1,10 +1,12 @@
 import type { FailoverDomainConf } from '@quorate/core';
 import type { ConfigEditRequestItem } from '@quorate/protocol';
 import { useState } from 'react';
+import { EmptyState } from '../ui/data-table.js';
 import { Field } from '../ui/field.js';
+import { ConfigList } from './config-list.js';
+import type { ConfigColumn } from './config-table.js';
 import { type EditorState, errorAt, errorOfForm } from './editor-state.js';
-import { CheckField, EditDialog, SectionHead } from './form-parts.js';
-import { DeleteConfirm, RowActions } from './row-actions.js';
+import { CheckField, EditDialog } from './form-parts.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -137,92 +139,65 @@ function DomainDialog(props: {
   );
 }
 
+function domainColumns(
+  usedBy: (name: string) => readonly (string | undefined)[],
+): readonly ConfigColumn<FailoverDomainConf>[] {
+  const flags = (d: FailoverDomainConf) =>
+    [d.ordered && 'ordered', d.restricted && 'restricted', d.nofailback && 'nofailback'].filter(
+      Boolean,
+    );
+  return [
+    { header: 'Name', mono: true, cell: (d) => d.name },
+    { header: 'Flags', cell: (d) => flags(d).join(', ') || '—' },
+    {
+      header: 'Members',
+      mono: true,
+      cell: (d) =>
+        d.nodes
+          .map((m) => (m.priority === undefined ? m.name : `${m.name}:${m.priority}`))
+          .join(' '),
+    },
+    { header: 'Used by', cell: (d) => usedBy(d.name).join(', ') || '—' },
+  ];
+}
+
 /** Failover domains: where services may run and which node they prefer. */
 export function DomainsTab(props: { editor: ConfigEditor; state: EditorState }) {
   const { state, editor } = props;
-  const [editing, setEditing] = useState<FailoverDomainConf | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<string | null>(null);
-  const domains = state.conf.rm?.failoverDomains ?? [];
-  const canEdit = state.view.canEdit;
   const usedBy = (name: string) =>
     (state.conf.rm?.services ?? [])
       .filter((s) => s.params.domain === name)
       .map((s) => s.params.name);
   return (
-    <>
-      <SectionHead
-        title="Failover domains"
-        addLabel="Add failover domain"
-        addTestId="domain-add"
-        onAdd={canEdit ? () => setEditing('new') : undefined}
-      />
-      {domains.length === 0 ? (
-        <p className="empty" data-test="domains-empty">
-          No failover domains — services may run on any node. Add one to prefer or restrict nodes.
-        </p>
-      ) : (
-        <div className="table-scroll">
-          <table data-test="domains-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Flags</th>
-                <th>Members</th>
-                <th>Used by</th>
-                {canEdit && <th aria-label="Actions" />}
-              </tr>
-            </thead>
-            <tbody>
-              {domains.map((d) => (
-                <tr key={d.name} data-test="domain-row" data-name={d.name}>
-                  <td className="mono">{d.name}</td>
-                  <td>
-                    {[
-                      d.ordered && 'ordered',
-                      d.restricted && 'restricted',
-                      d.nofailback && 'nofailback',
-                    ]
-                      .filter(Boolean)
-                      .join(', ') || '—'}
-                  </td>
-                  <td className="mono">
-                    {d.nodes
-                      .map((m) => (m.priority === undefined ? m.name : `${m.name}:${m.priority}`))
-                      .join(' ')}
-                  </td>
-                  <td>{usedBy(d.name).join(', ') || '—'}</td>
-                  {canEdit && (
-                    <RowActions
-                      testPrefix="domain"
-                      onEdit={() => setEditing(d)}
-                      onDelete={() => setDeleting(d.name)}
-                    />
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+    <ConfigList<FailoverDomainConf>
+      {...props}
+      title="Failover domains"
+      add={{ label: 'Add failover domain' }}
+      testPrefix="domain"
+      table={{
+        testId: 'domains-table',
+        rowTestId: 'domain-row',
+        rows: state.conf.rm?.failoverDomains ?? [],
+        nameOf: (d) => d.name,
+        columns: domainColumns(usedBy),
+        empty: (
+          <EmptyState testId="domains-empty">
+            No failover domains — services may run on any node. Add one to prefer or restrict nodes.
+          </EmptyState>
+        ),
+      }}
+      form={(domain, onClose) => (
+        <DomainDialog editor={editor} state={state} domain={domain} onClose={onClose} />
       )}
-      {editing !== null && (
-        <DomainDialog
-          editor={editor}
-          state={state}
-          domain={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <DeleteConfirm
-        editor={editor}
-        edit={deleting === null ? null : { op: 'deleteFailoverDomain', name: deleting }}
-        title={`Delete failover domain ${deleting ?? ''}`}
-        testId="domain-delete-dialog"
-        onCancel={() => setDeleting(null)}
-      >
-        <p>
-          Delete the failover domain <span className="mono">{deleting}</span>?
-        </p>
-      </DeleteConfirm>
-    </>
+      deletion={(d) => ({
+        edit: { op: 'deleteFailoverDomain', name: d.name },
+        title: `Delete failover domain ${d.name}`,
+        question: (
+          <p>
+            Delete the failover domain <span className="mono">{d.name}</span>?
+          </p>
+        ),
+      })}
+    />
   );
 }

@@ -1,6 +1,8 @@
 import { type FenceDeviceConf, fenceDeviceUsers, isSecretParameter } from '@quorate/core';
 import { useState } from 'react';
+import { EmptyState } from '../ui/data-table.js';
 import { Field } from '../ui/field.js';
+import { ConfigList } from './config-list.js';
 import {
   type EditorState,
   errorAt,
@@ -8,9 +10,8 @@ import {
   filledParams,
   paramChanges,
 } from './editor-state.js';
-import { EditDialog, SectionHead, SelectField } from './form-parts.js';
+import { EditDialog, SelectField } from './form-parts.js';
 import { FreeParams, ParamFields } from './param-fields.js';
-import { DeleteConfirm, RowActions } from './row-actions.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -141,72 +142,45 @@ function FenceDeviceDialog(props: {
 /** Fence devices: the shared `<fencedevices>`, with the nodes that use each one. */
 export function FenceDevicesTab(props: { editor: ConfigEditor; state: EditorState }) {
   const { state, editor } = props;
-  const [editing, setEditing] = useState<FenceDeviceConf | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<string | null>(null);
-  const canEdit = state.view.canEdit;
-  const devices = state.conf.fenceDevices;
   return (
-    <>
-      <SectionHead
-        title="Fence devices"
-        addLabel="Add fence device"
-        addTestId="fence-device-add"
-        onAdd={canEdit ? () => setEditing('new') : undefined}
-      />
-      {devices.length === 0 ? (
-        <p className="empty" data-test="fence-devices-empty">
-          No fence devices yet — add one; services cannot recover from a lost node without fencing.
-        </p>
-      ) : (
-        <div className="table-scroll">
-          <table data-test="fence-devices-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Agent</th>
-                <th>Used by</th>
-                {canEdit && <th aria-label="Actions" />}
-              </tr>
-            </thead>
-            <tbody>
-              {devices.map((d) => (
-                <tr key={d.name} data-test="fence-device-row" data-name={d.name}>
-                  <td className="mono">{d.name}</td>
-                  <td className="mono">{d.agent}</td>
-                  <td>{fenceDeviceUsers(state.conf, d.name).join(', ') || '—'}</td>
-                  {canEdit && (
-                    <RowActions
-                      testPrefix="fence-device"
-                      onEdit={() => setEditing(d)}
-                      onDelete={() => setDeleting(d.name)}
-                    />
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+    <ConfigList<FenceDeviceConf>
+      {...props}
+      title="Fence devices"
+      add={{ label: 'Add fence device' }}
+      testPrefix="fence-device"
+      table={{
+        testId: 'fence-devices-table',
+        rowTestId: 'fence-device-row',
+        rows: state.conf.fenceDevices,
+        nameOf: (d) => d.name,
+        columns: [
+          { header: 'Name', mono: true, cell: (d) => d.name },
+          { header: 'Agent', mono: true, cell: (d) => d.agent },
+          {
+            header: 'Used by',
+            cell: (d) => fenceDeviceUsers(state.conf, d.name).join(', ') || '—',
+          },
+        ],
+        empty: (
+          <EmptyState testId="fence-devices-empty">
+            No fence devices yet — add one; services cannot recover from a lost node without
+            fencing.
+          </EmptyState>
+        ),
+      }}
+      form={(device, onClose) => (
+        <FenceDeviceDialog editor={editor} state={state} device={device} onClose={onClose} />
       )}
-      {editing !== null && (
-        <FenceDeviceDialog
-          editor={editor}
-          state={state}
-          device={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <DeleteConfirm
-        editor={editor}
-        edit={deleting === null ? null : { op: 'deleteFenceDevice', name: deleting }}
-        title={`Delete fence device ${deleting ?? ''}`}
-        testId="fence-device-delete-dialog"
-        onCancel={() => setDeleting(null)}
-      >
-        <p>
-          Delete the fence device <span className="mono">{deleting}</span>? The change is shown
-          before it is sent.
-        </p>
-      </DeleteConfirm>
-    </>
+      deletion={(d) => ({
+        edit: { op: 'deleteFenceDevice', name: d.name },
+        title: `Delete fence device ${d.name}`,
+        question: (
+          <p>
+            Delete the fence device <span className="mono">{d.name}</span>? The change is shown
+            before it is sent.
+          </p>
+        ),
+      })}
+    />
   );
 }

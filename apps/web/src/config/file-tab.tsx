@@ -1,12 +1,13 @@
 import type { ConfigIssue, ConfigPreview } from '@quorate/protocol';
 import { useState } from 'react';
 import { useSignedIn } from '../session/session.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import { ChangeReview } from './change-review.js';
 import { checkConfigFile, downloadConfigFile, sendConfigFile } from './config-api.js';
 import { type EditorState, formErrorOf } from './editor-state.js';
 import { SectionHead } from './form-parts.js';
 import type { ConfigEditor } from './use-config-editor.js';
+import { useFileSend } from './use-file-send.js';
 
 /** Hands `text` to the browser as a file download. */
 function saveAs(name: string, text: string) {
@@ -87,8 +88,8 @@ export function FileTab(props: { editor: ConfigEditor; state: EditorState }) {
   const [text, setText] = useState<string | null>(null);
   const [errors, setErrors] = useState<readonly ConfigIssue[]>([]);
   const [preview, setPreview] = useState<ConfigPreview | null>(null);
-  const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const { sending, send: sendReviewed } = useFileSend(editor, setFailure);
   const body = () => ({ baseVersion: state.view.version, text: text ?? '' });
   const check = async (file: File) => {
     const content = await file.text();
@@ -106,18 +107,11 @@ export function FileTab(props: { editor: ConfigEditor; state: EditorState }) {
       setFailure(formErrorOf(e).message);
     }
   };
-  const send = async () => {
-    setSending(true);
-    try {
-      const result = await sendConfigFile(cluster, body());
-      setPreview(null);
-      await editor.committed(result);
-    } catch (e) {
-      setFailure(formErrorOf(e).message);
-    } finally {
-      setSending(false);
-    }
-  };
+  const send = () =>
+    sendReviewed(
+      () => sendConfigFile(cluster, body()),
+      () => setPreview(null),
+    );
   return (
     <>
       <SectionHead title="cluster.conf" />
@@ -143,11 +137,7 @@ export function FileTab(props: { editor: ConfigEditor; state: EditorState }) {
         </div>
       )}
       {errors.length > 0 && <IssueList errors={errors} />}
-      {failure && !preview && (
-        <Notice tone="bad" testId="upload-failure">
-          {failure}
-        </Notice>
-      )}
+      <ErrorNotice testId="upload-failure" message={preview ? null : failure} />
       <pre className="config-text mono" data-test="config-text">
         {state.view.text}
       </pre>

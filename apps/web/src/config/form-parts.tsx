@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Dialog } from '../ui/dialog.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
 
 /** A configuration form in a dialog: the refusal that belongs to no field on top, Save below. */
 export function EditDialog(props: {
@@ -22,11 +22,7 @@ export function EditDialog(props: {
         }}
         noValidate
       >
-        {props.generalError && (
-          <Notice tone="bad" testId={`${props.testId}-error`}>
-            {props.generalError}
-          </Notice>
-        )}
+        <ErrorNotice testId={`${props.testId}-error`} message={props.generalError} />
         {props.children}
         <div className="actions">
           <button type="button" onClick={props.onClose}>

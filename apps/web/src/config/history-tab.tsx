@@ -1,11 +1,13 @@
 import type { ConfigHistoryDiff, ConfigHistoryEntry, ConfigPreview } from '@quorate/protocol';
 import { useEffect, useState } from 'react';
-import { Notice } from '../ui/notice.js';
+import { DataTable, EmptyState } from '../ui/data-table.js';
+import { ErrorNotice } from '../ui/notice.js';
 import { ChangeReview, ConfigDiff } from './change-review.js';
 import { loadConfigHistory, loadHistoryDiff, rollbackConfig } from './config-api.js';
 import { type EditorState, formErrorOf } from './editor-state.js';
 import { SectionHead, SelectField } from './form-parts.js';
 import type { ConfigEditor } from './use-config-editor.js';
+import { useFileSend } from './use-file-send.js';
 
 const sourceWords = {
   edit: 'edited',
@@ -21,44 +23,34 @@ function HistoryTable(props: {
   onRollback: (version: number) => void;
 }) {
   return (
-    <div className="table-scroll">
-      <table data-test="history-table">
-        <thead>
-          <tr>
-            <th>Version</th>
-            <th>When</th>
-            <th>Who</th>
-            <th>How</th>
-            <th>What changed</th>
-            {props.canEdit && <th aria-label="Actions" />}
-          </tr>
-        </thead>
-        <tbody>
-          {props.entries.map((e) => (
-            <tr key={e.version} data-test="history-row" data-version={e.version}>
-              <td className="mono">{e.version}</td>
-              <td className="mono">{new Date(e.recordedAt).toLocaleString()}</td>
-              <td>{e.recordedBy ?? <span className="muted">outside this console</span>}</td>
-              <td>{sourceWords[e.source]}</td>
-              <td data-test="history-summary">{e.summary}</td>
-              {props.canEdit && (
-                <td className="row-actions">
-                  {e.version !== props.current && (
-                    <button
-                      type="button"
-                      onClick={() => props.onRollback(e.version)}
-                      data-test="history-rollback"
-                    >
-                      Roll back to {e.version}
-                    </button>
-                  )}
-                </td>
+    <DataTable
+      testId="history-table"
+      headers={['Version', 'When', 'Who', 'How', 'What changed']}
+      actions={props.canEdit}
+      rows={props.entries}
+      renderRow={(e) => (
+        <tr key={e.version} data-test="history-row" data-version={e.version}>
+          <td className="mono">{e.version}</td>
+          <td className="mono">{new Date(e.recordedAt).toLocaleString()}</td>
+          <td>{e.recordedBy ?? <span className="muted">outside this console</span>}</td>
+          <td>{sourceWords[e.source]}</td>
+          <td data-test="history-summary">{e.summary}</td>
+          {props.canEdit && (
+            <td className="row-actions">
+              {e.version !== props.current && (
+                <button
+                  type="button"
+                  onClick={() => props.onRollback(e.version)}
+                  data-test="history-rollback"
+                >
+                  Roll back to {e.version}
+                </button>
               )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+            </td>
+          )}
+        </tr>
+      )}
+    />
   );
 }
 
@@ -98,11 +90,7 @@ function VersionDiff(props: { cluster: string; entries: readonly ConfigHistoryEn
           onChange={(v) => setTo(Number(v))}
         />
       </div>
-      {error && (
-        <Notice tone="bad" testId="history-diff-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="history-diff-error" message={error} />
       {diff && diff.from === from && diff.to === to && <ConfigDiff hunks={diff.hunks} />}
     </section>
   );
@@ -121,8 +109,8 @@ export function HistoryTab(props: { editor: ConfigEditor; state: EditorState }) 
   const [rollback, setRollback] = useState<{ version: number; preview: ConfigPreview } | null>(
     null,
   );
-  const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const { sending, send: sendReviewed } = useFileSend(editor, setFailure);
   useEffect(() => {
     // Read again whenever the committed version moves (this console's change or another's).
     void current;
@@ -140,34 +128,20 @@ export function HistoryTab(props: { editor: ConfigEditor; state: EditorState }) 
   };
   const send = async () => {
     if (!rollback) return;
-    setSending(true);
-    try {
-      const result = await rollbackConfig(cluster, rollback.version, current, 'commit');
-      setRollback(null);
-      await editor.committed(result);
-    } catch (e) {
-      setFailure(formErrorOf(e).message);
-    } finally {
-      setSending(false);
-    }
+    await sendReviewed(
+      () => rollbackConfig(cluster, rollback.version, current, 'commit'),
+      () => setRollback(null),
+    );
   };
   return (
     <>
       <SectionHead title="History" />
-      {failure && !rollback && (
-        <Notice tone="bad" testId="rollback-failure">
-          {failure}
-        </Notice>
-      )}
-      {loadError && (
-        <Notice tone="bad" testId="history-load-error">
-          {loadError}
-        </Notice>
-      )}
+      <ErrorNotice testId="rollback-failure" message={rollback ? null : failure} />
+      <ErrorNotice testId="history-load-error" message={loadError} />
       {entries && entries.length === 0 && (
-        <p className="empty" data-test="history-empty">
+        <EmptyState testId="history-empty">
           No version recorded yet — the console records each version it commits or sees committed.
-        </p>
+        </EmptyState>
       )}
       {entries && entries.length > 0 && (
         <>

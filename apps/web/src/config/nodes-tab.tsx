@@ -2,9 +2,11 @@ import type { ClusterNodeConf } from '@quorate/core';
 import type { ConfigEditRequestItem } from '@quorate/protocol';
 import { useState } from 'react';
 import { Field } from '../ui/field.js';
+import { ConfigList } from './config-list.js';
+import type { ConfigColumn } from './config-table.js';
 import { type EditorState, errorAt, errorOfForm } from './editor-state.js';
 import { FenceLevelsEditor, levelsOf, methodsOf } from './fence-levels-editor.js';
-import { EditDialog, SectionHead } from './form-parts.js';
+import { EditDialog } from './form-parts.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -90,62 +92,39 @@ function NodeDialog(props: {
   );
 }
 
+const fenceLevels = (n: ClusterNodeConf) =>
+  n.fenceMethods.length === 0
+    ? 'none'
+    : n.fenceMethods
+        .map((m, i) => `${i + 1}. ${m.name}: ${m.devices.map((d) => d.name).join(' + ')}`)
+        .join('; ');
+
+const nodeColumns: readonly ConfigColumn<ClusterNodeConf>[] = [
+  { header: 'Name', mono: true, cell: (n) => n.name },
+  { header: 'Node id', cell: (n) => n.nodeid ?? '—' },
+  { header: 'Votes', cell: (n) => n.votes },
+  { header: 'Altname', mono: true, cell: (n) => n.altnames.map((a) => a.name).join(', ') || '—' },
+  { header: 'Fence levels', testId: 'node-fence-levels', cell: fenceLevels },
+];
+
 /** The cluster's nodes: votes, second link, and each node's fence levels. */
 export function NodesTab(props: { editor: ConfigEditor; state: EditorState }) {
-  const { state } = props;
-  const [editing, setEditing] = useState<ClusterNodeConf | null>(null);
+  const { state, editor } = props;
   return (
-    <>
-      <SectionHead title="Nodes" />
-      <div className="table-scroll">
-        <table data-test="nodes-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Node id</th>
-              <th>Votes</th>
-              <th>Altname</th>
-              <th>Fence levels</th>
-              {state.view.canEdit && <th aria-label="Actions" />}
-            </tr>
-          </thead>
-          <tbody>
-            {state.conf.nodes.map((n) => (
-              <tr key={n.name} data-test="node-row" data-name={n.name}>
-                <td className="mono">{n.name}</td>
-                <td>{n.nodeid ?? '—'}</td>
-                <td>{n.votes}</td>
-                <td className="mono">{n.altnames.map((a) => a.name).join(', ') || '—'}</td>
-                <td data-test="node-fence-levels">
-                  {n.fenceMethods.length === 0
-                    ? 'none'
-                    : n.fenceMethods
-                        .map(
-                          (m, i) =>
-                            `${i + 1}. ${m.name}: ${m.devices.map((d) => d.name).join(' + ')}`,
-                        )
-                        .join('; ')}
-                </td>
-                {state.view.canEdit && (
-                  <td className="row-actions">
-                    <button type="button" onClick={() => setEditing(n)} data-test="node-edit">
-                      Edit
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {editing && (
-        <NodeDialog
-          editor={props.editor}
-          state={state}
-          node={editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-    </>
+    <ConfigList<ClusterNodeConf>
+      {...props}
+      title="Nodes"
+      testPrefix="node"
+      table={{
+        testId: 'nodes-table',
+        rowTestId: 'node-row',
+        rows: state.conf.nodes,
+        nameOf: (n) => n.name,
+        columns: nodeColumns,
+      }}
+      form={(node, onClose) =>
+        node && <NodeDialog editor={editor} state={state} node={node} onClose={onClose} />
+      }
+    />
   );
 }

@@ -1,7 +1,7 @@
 import type { ConfigEditRequestItem } from '@quorate/protocol';
 import { useState } from 'react';
 import { Field } from '../ui/field.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
 import { type EditorState, errorAt, errorOfForm } from './editor-state.js';
 import { CheckField, SectionHead } from './form-parts.js';
 import type { ConfigEditor } from './use-config-editor.js';
@@ -127,11 +127,7 @@ export function PropertiesTab(props: { editor: ConfigEditor; state: EditorState 
       }}
     >
       <SectionHead title="Cluster properties" />
-      {general && (
-        <Notice tone="bad" testId="properties-form-error">
-          {general}
-        </Notice>
-      )}
+      <ErrorNotice testId="properties-form-error" message={general} />
       <div className="properties-grid">
         {numbers.map((n) => (
           <Field

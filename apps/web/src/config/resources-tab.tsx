@@ -1,5 +1,7 @@
 import { type ClusterConf, primaryAttribute, type ResourceConf } from '@quorate/core';
 import { useState } from 'react';
+import { EmptyState } from '../ui/data-table.js';
+import { ConfigList } from './config-list.js';
 import {
   type EditorState,
   errorAt,
@@ -7,9 +9,8 @@ import {
   filledParams,
   paramChanges,
 } from './editor-state.js';
-import { EditDialog, SectionHead, SelectField } from './form-parts.js';
+import { EditDialog, SelectField } from './form-parts.js';
 import { FreeParams, ParamFields } from './param-fields.js';
-import { DeleteConfirm, RowActions } from './row-actions.js';
 import type { ConfigEditor } from './use-config-editor.js';
 import { useFormSave } from './use-form-save.js';
 
@@ -130,83 +131,54 @@ function ResourceDialog(props: {
 /** Global resources (`<rm><resources>`), which services use by reference. */
 export function ResourcesTab(props: { editor: ConfigEditor; state: EditorState }) {
   const { state, editor } = props;
-  const [editing, setEditing] = useState<ResourceConf | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<{ type: string; primary: string } | null>(null);
-  const canEdit = state.view.canEdit;
-  const resources = state.conf.rm?.resources ?? [];
   const primaryOf = (r: ResourceConf) => r.params[primaryAttribute(r.type, state.catalog)] ?? '';
   return (
-    <>
-      <SectionHead
-        title="Resources"
-        addLabel="Add resource"
-        addTestId="resource-add"
-        onAdd={canEdit ? () => setEditing('new') : undefined}
-      />
-      {resources.length === 0 ? (
-        <p className="empty" data-test="resources-empty">
-          No global resources yet — add an IP address, a script or a file system, then use it in a
-          service.
-        </p>
-      ) : (
-        <div className="table-scroll">
-          <table data-test="resources-table">
-            <thead>
-              <tr>
-                <th>Type</th>
-                <th>Name</th>
-                <th>Parameters</th>
-                <th>Used by</th>
-                {canEdit && <th aria-label="Actions" />}
-              </tr>
-            </thead>
-            <tbody>
-              {resources.map((r) => (
-                <tr
-                  key={`${r.type}:${primaryOf(r)}`}
-                  data-test="resource-row"
-                  data-name={primaryOf(r)}
-                >
-                  <td className="mono">{r.type}</td>
-                  <td className="mono">{primaryOf(r)}</td>
-                  <td className="mono">
-                    {Object.entries(r.params)
-                      .map(([k, v]) => `${k}=${v}`)
-                      .join(' ')}
-                  </td>
-                  <td>{resourceUsers(state.conf, r.type, primaryOf(r)).join(', ') || '—'}</td>
-                  {canEdit && (
-                    <RowActions
-                      testPrefix="resource"
-                      onEdit={() => setEditing(r)}
-                      onDelete={() => setDeleting({ type: r.type, primary: primaryOf(r) })}
-                    />
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+    <ConfigList<ResourceConf>
+      {...props}
+      title="Resources"
+      add={{ label: 'Add resource' }}
+      testPrefix="resource"
+      table={{
+        testId: 'resources-table',
+        rowTestId: 'resource-row',
+        rows: state.conf.rm?.resources ?? [],
+        nameOf: primaryOf,
+        keyOf: (r) => `${r.type}:${primaryOf(r)}`,
+        columns: [
+          { header: 'Type', mono: true, cell: (r) => r.type },
+          { header: 'Name', mono: true, cell: primaryOf },
+          {
+            header: 'Parameters',
+            mono: true,
+            cell: (r) =>
+              Object.entries(r.params)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' '),
+          },
+          {
+            header: 'Used by',
+            cell: (r) => resourceUsers(state.conf, r.type, primaryOf(r)).join(', ') || '—',
+          },
+        ],
+        empty: (
+          <EmptyState testId="resources-empty">
+            No global resources yet — add an IP address, a script or a file system, then use it in a
+            service.
+          </EmptyState>
+        ),
+      }}
+      form={(resource, onClose) => (
+        <ResourceDialog editor={editor} state={state} resource={resource} onClose={onClose} />
       )}
-      {editing !== null && (
-        <ResourceDialog
-          editor={editor}
-          state={state}
-          resource={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-        />
-      )}
-      <DeleteConfirm
-        editor={editor}
-        edit={deleting === null ? null : { op: 'deleteResource', ...deleting }}
-        title={`Delete resource ${deleting?.type ?? ''} ${deleting?.primary ?? ''}`}
-        testId="resource-delete-dialog"
-        onCancel={() => setDeleting(null)}
-      >
-        <p>
-          Delete the resource <span className="mono">{deleting?.primary}</span>?
-        </p>
-      </DeleteConfirm>
-    </>
+      deletion={(r) => ({
+        edit: { op: 'deleteResource', type: r.type, primary: primaryOf(r) },
+        title: `Delete resource ${r.type} ${primaryOf(r)}`,
+        question: (
+          <p>
+            Delete the resource <span className="mono">{primaryOf(r)}</span>?
+          </p>
+        ),
+      })}
+    />
   );
 }

@@ -3,25 +3,30 @@ import type { ReactNode } from 'react';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
 import type { ConfigEditor } from './use-config-editor.js';
 
-/** A list row's Edit and Delete buttons, marked `<testPrefix>-edit` and `<testPrefix>-delete`. */
+/**
+ * A list row's Edit and Delete buttons, marked `<testPrefix>-edit` and `<testPrefix>-delete`;
+ * without `onDelete`, Edit alone.
+ */
 export function RowActions(props: {
   readonly testPrefix: string;
   readonly onEdit: () => void;
-  readonly onDelete: () => void;
+  readonly onDelete?: (() => void) | undefined;
 }) {
   return (
     <td className="row-actions">
       <button type="button" onClick={props.onEdit} data-test={`${props.testPrefix}-edit`}>
         Edit
       </button>
-      <button
-        type="button"
-        className="danger"
-        onClick={props.onDelete}
-        data-test={`${props.testPrefix}-delete`}
-      >
-        Delete
-      </button>
+      {props.onDelete && (
+        <button
+          type="button"
+          className="danger"
+          onClick={props.onDelete}
+          data-test={`${props.testPrefix}-delete`}
+        >
+          Delete
+        </button>
+      )}
     </td>
   );
 }

@@ -1,10 +1,8 @@
-import { taskStartedSchema } from '@quorate/protocol';
 import { type FormEvent, useState } from 'react';
-import { Link, useLocation } from 'wouter';
-import { ApiError, callApi } from '../api/api-client.js';
+import { Link } from 'wouter';
 import { useSignedIn } from '../session/session.js';
 import { Field } from '../ui/field.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import {
   type ClusterDraft,
   checkDraft,
@@ -16,6 +14,7 @@ import {
   rememberedDraft,
 } from './host-draft.js';
 import { HostRow } from './host-row.js';
+import { useTaskStart } from './use-task-start.js';
 import './create-cluster.css';
 
 const initialDraft = (): ClusterDraft => ({
@@ -34,13 +33,10 @@ const initialDraft = (): ClusterDraft => ({
  */
 export function CreateClusterPage() {
   const session = useSignedIn();
-  const [, navigate] = useLocation();
   // "Try again" from a failed creation brings the form back as it was sent, secrets blank.
   const again = new URLSearchParams(window.location.search).has('again');
   const [draft, setDraft] = useState(() => (again && rememberedDraft()) || initialDraft());
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [general, setGeneral] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, general, busy, start } = useTaskStart();
   const set = (change: Partial<ClusterDraft>) => setDraft((d) => ({ ...d, ...change }));
   const setHost = (index: number, host: HostDraft) =>
     setDraft((d) => ({ ...d, hosts: d.hosts.map((h, i) => (i === index ? host : h)) }));
@@ -55,26 +51,8 @@ export function CreateClusterPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setGeneral(null);
     const request = createRequest(draft);
-    const found = checkDraft(request);
-    setErrors(found);
-    if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    rememberDraft(draft);
-    try {
-      const { task } = await callApi('POST', '/api/create-cluster', {
-        body: request,
-        schema: taskStartedSchema,
-      });
-      navigate(`/tasks/${task.id}`);
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.field)
-        setErrors({ [failure.field]: failure.message });
-      else setGeneral(failure instanceof Error ? failure.message : String(failure));
-    } finally {
-      setBusy(false);
-    }
+    await start('/api/create-cluster', request, checkDraft(request), () => rememberDraft(draft));
   };
 
   return (
@@ -88,11 +66,7 @@ export function CreateClusterPage() {
         certificates from a new cluster CA, writes cluster.conf version 1 and starts the agents. If
         any host fails, nothing is left installed on the others.
       </p>
-      {general && (
-        <Notice tone="bad" testId="create-cluster-error">
-          {general}
-        </Notice>
-      )}
+      <ErrorNotice testId="create-cluster-error" message={general} />
       <section className="create-panel" aria-labelledby="cluster-title">
         <h2 id="cluster-title">Cluster</h2>
         <Field

@@ -1,6 +1,43 @@
 import { Field, TextAreaField } from '../ui/field.js';
 import type { FieldErrors, HostDraft } from './host-draft.js';
 
+type TextKey = 'host' | 'sshPort' | 'user' | 'name' | 'hostKeySha256';
+
+/** The host's one-line fields, each bound to its draft value and to the error at its key. */
+const textFields: Record<
+  TextKey,
+  {
+    label: string;
+    testId: string;
+    mono?: boolean;
+    numeric?: boolean;
+    placeholder?: string;
+    help?: string;
+  }
+> = {
+  host: {
+    label: 'Address',
+    testId: 'host-address',
+    mono: true,
+    help: 'Host name or IP address; the agents use it too.',
+  },
+  sshPort: { label: 'SSH port', testId: 'host-ssh-port', numeric: true },
+  user: { label: 'User', testId: 'host-user' },
+  name: {
+    label: 'Node name (optional)',
+    testId: 'host-name',
+    mono: true,
+    help: "Default: the host's own name.",
+  },
+  hostKeySha256: {
+    label: 'Host key fingerprint (optional)',
+    testId: 'host-key',
+    mono: true,
+    placeholder: 'SHA256:…',
+    help: 'From ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host. Empty: trust the key it presents now (shown in the progress).',
+  },
+};
+
 /** One host of the new cluster: where to reach it over SSH, how to log in, how to trust it. */
 export function HostRow(props: {
   /** Where the form's errors are about this host: `nodes.2` (create) or `node` (add node). */
@@ -15,47 +52,31 @@ export function HostRow(props: {
   const { draft, errors } = props;
   const at = (field: string) => errors[`${props.path}.${field}`];
   const set = (change: Partial<HostDraft>) => props.onChange({ ...draft, ...change });
+  const textField = (key: TextKey) => {
+    const field = textFields[key];
+    return (
+      <Field
+        label={field.label}
+        testId={field.testId}
+        type="text"
+        className={field.mono ? 'mono' : undefined}
+        inputMode={field.numeric ? 'numeric' : undefined}
+        placeholder={field.placeholder}
+        value={draft[key]}
+        onChange={(e) => props.onChange({ ...draft, [key]: e.target.value })}
+        error={at(key)}
+        help={field.help}
+      />
+    );
+  };
   return (
     <fieldset className="host-row" data-test="host-row">
       <legend>{props.title}</legend>
       <div className="host-grid">
-        <Field
-          label="Address"
-          testId="host-address"
-          type="text"
-          className="mono"
-          value={draft.host}
-          onChange={(e) => set({ host: e.target.value })}
-          error={at('host')}
-          help="Host name or IP address; the agents use it too."
-        />
-        <Field
-          label="SSH port"
-          testId="host-ssh-port"
-          type="text"
-          inputMode="numeric"
-          value={draft.sshPort}
-          onChange={(e) => set({ sshPort: e.target.value })}
-          error={at('sshPort')}
-        />
-        <Field
-          label="User"
-          testId="host-user"
-          type="text"
-          value={draft.user}
-          onChange={(e) => set({ user: e.target.value })}
-          error={at('user')}
-        />
-        <Field
-          label="Node name (optional)"
-          testId="host-name"
-          type="text"
-          className="mono"
-          value={draft.name}
-          onChange={(e) => set({ name: e.target.value })}
-          error={at('name')}
-          help="Default: the host's own name."
-        />
+        {textField('host')}
+        {textField('sshPort')}
+        {textField('user')}
+        {textField('name')}
       </div>
       <div className="field">
         <span className="field-label" id={`auth-${draft.key}`}>
@@ -99,17 +120,7 @@ export function HostRow(props: {
           help="PEM or OpenSSH format; used for this installation only."
         />
       )}
-      <Field
-        label="Host key fingerprint (optional)"
-        testId="host-key"
-        type="text"
-        className="mono"
-        placeholder="SHA256:…"
-        value={draft.hostKeySha256}
-        onChange={(e) => set({ hostKeySha256: e.target.value })}
-        error={at('hostKeySha256')}
-        help="From ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host. Empty: trust the key it presents now (shown in the progress)."
-      />
+      {textField('hostKeySha256')}
       {props.canRemove && (
         <div className="actions">
           <button type="button" onClick={props.onRemove} data-test="host-remove">

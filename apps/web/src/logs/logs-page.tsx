@@ -4,7 +4,8 @@ import { Link, useLocation } from 'wouter';
 import { useLive } from '../live/live-provider.js';
 import { nodeLogsPath, timelinePath } from '../timeline/timeline-api.js';
 import { VirtualList } from '../timeline/virtual-list.js';
-import { Notice } from '../ui/notice.js';
+import { ClusterSubjectTitle } from '../ui/cluster-title.js';
+import { ErrorNotice } from '../ui/notice.js';
 import { fetchAgentLogs } from './logs-api.js';
 import '../timeline/timeline.css';
 
@@ -54,16 +55,12 @@ export default function LogsPage(props: { params: { name: string; node: string }
   return (
     <>
       <div className="page-head">
-        <h1>
-          <Link href={`/clusters/${encodeURIComponent(cluster)}`}>
-            <span className="mono">{cluster}</span>
-          </Link>{' '}
-          /{' '}
-          <span className="mono" data-test="logs-title">
-            {node}
-          </span>{' '}
-          / agent log
-        </h1>
+        <ClusterSubjectTitle
+          cluster={cluster}
+          subject={node}
+          testId="logs-title"
+          suffix="agent log"
+        />
         <label>
           Node{' '}
           <select
@@ -88,11 +85,7 @@ export default function LogsPage(props: { params: { name: string; node: string }
           Its events
         </Link>
       </div>
-      {error && (
-        <Notice tone="bad" testId="logs-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="logs-error" message={error} />
       {lines === null ? (
         !error && <p className="muted">Loading…</p>
       ) : lines.length === 0 ? (

@@ -1,27 +1,16 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ApiError } from '../api/api-client.js';
 import { Field } from '../ui/field.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 import { useSession } from './session.js';
 
 export function LoginPage(props: { notice?: string | undefined }) {
   const { signIn } = useSession();
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn(user, password);
-    } catch (failure) {
-      setError(describe(failure));
-      setBusy(false);
-    }
-  };
+  const { error: failure, busy, submit } = useFormSubmit(() => signIn(user, password));
+  const error = failure === null ? null : describe(failure);
 
   return (
     <main>
@@ -32,11 +21,7 @@ export function LoginPage(props: { notice?: string | undefined }) {
             {props.notice}
           </Notice>
         )}
-        {error && (
-          <Notice tone="bad" testId="login-error">
-            {error}
-          </Notice>
-        )}
+        <ErrorNotice testId="login-error" message={error} />
         <Field
           label="User name"
           testId="login-user"

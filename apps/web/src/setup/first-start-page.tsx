@@ -1,32 +1,24 @@
-import { firstAdminName, passwordMinLength } from '@quorate/protocol';
-import { type FormEvent, useState } from 'react';
+import { firstAdminName } from '@quorate/protocol';
+import { useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { useSession } from '../session/session.js';
-import { Field } from '../ui/field.js';
+import { Field, NewPasswordField } from '../ui/field.js';
 import { fieldError, formError } from '../ui/form-errors.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 
 /** First start: the console has no user yet; whoever installed it sets the admin password. */
 export function FirstStartPage() {
   const { setUp } = useSession();
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const mismatch = confirm !== '' && confirm !== password ? 'The two passwords differ.' : undefined;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
+  const { error, busy, submit } = useFormSubmit(async () => {
     if (mismatch) return;
-    setBusy(true);
-    try {
-      await callApi('POST', '/api/setup', { body: { password } });
-      setUp();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
-  };
+    await callApi('POST', '/api/setup', { body: { password } });
+    setUp();
+  });
 
   const general = formError(error, ['password']);
   return (
@@ -37,21 +29,12 @@ export function FirstStartPage() {
           This console has no users yet. Choose the password of the{' '}
           <span className="mono">{firstAdminName}</span> account; there is no default password.
         </p>
-        {general && (
-          <Notice tone="bad" testId="setup-error">
-            {general}
-          </Notice>
-        )}
-        <Field
+        <ErrorNotice testId="setup-error" message={general} />
+        <NewPasswordField
           label="Admin password"
           testId="setup-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={passwordMinLength}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          help={`At least ${passwordMinLength} characters.`}
           error={fieldError(error, 'password')}
           autoFocus
         />

@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { useLive } from '../live/live-provider.js';
 import { ServiceState } from '../services/service-state.js';
-import { Notice } from '../ui/notice.js';
+import { ClusterSubjectTitle } from '../ui/cluster-title.js';
+import { DataTable, EmptyState } from '../ui/data-table.js';
+import { ErrorNotice } from '../ui/notice.js';
 import { HistoryChart } from './history-chart.js';
 import { fetchServiceHistory, nodeLogsPath, timelinePath } from './timeline-api.js';
 import './timeline.css';
@@ -17,47 +19,35 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const dateTime = (iso: string) => new Date(iso).toLocaleString();
 
 function FailoversTable(props: { cluster: string; failovers: readonly ServiceFailover[] }) {
-  if (props.failovers.length === 0) {
-    return (
-      <p className="muted" data-test="history-no-failovers">
-        No failover since the console started watching: the service never had to leave a node.
-      </p>
-    );
-  }
   const node = (name: string) => (
     <Link href={nodeLogsPath(props.cluster, name)} className="mono">
       {name}
     </Link>
   );
   return (
-    <div className="table-scroll">
-      <table data-test="history-failovers">
-        <thead>
-          <tr>
-            <th>Started elsewhere</th>
-            <th>From</th>
-            <th>To</th>
-            <th>Cause</th>
-            <th>Duration</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...props.failovers].reverse().map((f) => (
-            <tr key={f.startedAt} data-test="history-failover">
-              <td className="mono">{dateTime(f.startedAt)}</td>
-              <td data-test="failover-from">{node(f.from)}</td>
-              <td data-test="failover-to">{node(f.to)}</td>
-              <td data-test="failover-cause" data-cause={f.cause}>
-                {causeWords[f.cause]}
-              </td>
-              <td data-test="failover-duration" title={`from ${dateTime(f.troubleAt)}`}>
-                {seconds(f.durationMs)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="history-failovers"
+      headers={['Started elsewhere', 'From', 'To', 'Cause', 'Duration']}
+      rows={[...props.failovers].reverse()}
+      empty={
+        <EmptyState testId="history-no-failovers" muted>
+          No failover since the console started watching: the service never had to leave a node.
+        </EmptyState>
+      }
+      renderRow={(f) => (
+        <tr key={f.startedAt} data-test="history-failover">
+          <td className="mono">{dateTime(f.startedAt)}</td>
+          <td data-test="failover-from">{node(f.from)}</td>
+          <td data-test="failover-to">{node(f.to)}</td>
+          <td data-test="failover-cause" data-cause={f.cause}>
+            {causeWords[f.cause]}
+          </td>
+          <td data-test="failover-duration" title={`from ${dateTime(f.troubleAt)}`}>
+            {seconds(f.durationMs)}
+          </td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -95,15 +85,7 @@ export default function ServiceHistoryPage(props: { params: { name: string; serv
   return (
     <>
       <div className="page-head">
-        <h1>
-          <Link href={`/clusters/${encodeURIComponent(cluster)}`}>
-            <span className="mono">{cluster}</span>
-          </Link>{' '}
-          /{' '}
-          <span className="mono" data-test="history-title">
-            {service}
-          </span>
-        </h1>
+        <ClusterSubjectTitle cluster={cluster} subject={service} testId="history-title" />
         <Link
           href={`${timelinePath(cluster)}?service=${encodeURIComponent(service)}`}
           data-test="history-events-link"
@@ -112,11 +94,7 @@ export default function ServiceHistoryPage(props: { params: { name: string; serv
         </Link>
         {live && <ServiceState state={live.state} />}
       </div>
-      {error && (
-        <Notice tone="bad" testId="history-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="history-error" message={error} />
       {history === null ? (
         !error && <p className="muted">Loading…</p>
       ) : (

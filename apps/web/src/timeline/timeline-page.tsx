@@ -2,7 +2,7 @@ import { serviceIdSchema } from '@quorate/protocol';
 import { useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import { useLive } from '../live/live-provider.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
 import { noFilter, type TimelineFilter } from './timeline-filter.js';
 import { TimelineFilters } from './timeline-filters.js';
 import { TimelineRow } from './timeline-row.js';
@@ -51,11 +51,7 @@ export default function TimelinePage(props: { params: { name: string } }) {
         </h1>
       </div>
       <TimelineFilters filter={filter} nodes={nodes} services={services} onChange={setFilter} />
-      {timeline.error && (
-        <Notice tone="bad" testId="timeline-error">
-          {timeline.error}
-        </Notice>
-      )}
+      <ErrorNotice testId="timeline-error" message={timeline.error} />
       <p className="muted" data-test="timeline-count">
         {timeline.loading
           ? 'Loading…'

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { Dialog } from './dialog.js';
-import { Notice } from './notice.js';
+import { ErrorNotice } from './notice.js';
 
 /** Asks before an action, naming its object; shows the console's refusal if any. */
 export function ConfirmDialog(props: {
@@ -31,11 +31,7 @@ export function ConfirmDialog(props: {
   return (
     <Dialog title={props.title} open={props.open} onClose={props.onCancel} testId={props.testId}>
       {props.children}
-      {error && (
-        <Notice tone="bad" testId={`${props.testId}-error`}>
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId={`${props.testId}-error`} message={error} />
       <div className="actions">
         <button type="button" onClick={props.onCancel}>
           Cancel

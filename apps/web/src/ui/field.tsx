@@ -1,3 +1,4 @@
+import { passwordMinLength } from '@quorate/protocol';
 import {
   type InputHTMLAttributes,
   type ReactNode,
@@ -65,6 +66,22 @@ export function TextAreaField(
       control={(id, described) => (
         <textarea id={id} data-test={testId} className="mono" {...described} {...area} />
       )}
+    />
+  );
+}
+
+/** A password being chosen: the console's minimum length, said as help unless `help` is given. */
+export function NewPasswordField(
+  props: FieldProps & Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'type'>,
+) {
+  return (
+    <Field
+      type="password"
+      autoComplete="new-password"
+      required
+      minLength={passwordMinLength}
+      help={`At least ${passwordMinLength} characters.`}
+      {...props}
     />
   );
 }

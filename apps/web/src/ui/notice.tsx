@@ -16,3 +16,13 @@ export function Notice(props: {
     </div>
   );
 }
+
+/** A failure's message as a notice; nothing while there is none. */
+export function ErrorNotice(props: { testId: string; message: string | null | undefined }) {
+  if (!props.message) return null;
+  return (
+    <Notice tone="bad" testId={props.testId}>
+      {props.message}
+    </Notice>
+  );
+}

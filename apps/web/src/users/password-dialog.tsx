@@ -1,25 +1,20 @@
-import { passwordMinLength, type UserSummary } from '@quorate/protocol';
-import { type FormEvent, useState } from 'react';
+import type { UserSummary } from '@quorate/protocol';
+import { useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
-import { Field } from '../ui/field.js';
+import { NewPasswordField } from '../ui/field.js';
 import { fieldError, formError } from '../ui/form-errors.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 
 export function PasswordDialog(props: { user: UserSummary; onClose: () => void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    try {
-      await callApi('PATCH', `/api/users/${encodeURIComponent(props.user.name)}`, {
-        body: { password },
-      });
-      props.onClose();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const { error, submit } = useFormSubmit(async () => {
+    await callApi('PATCH', `/api/users/${encodeURIComponent(props.user.name)}`, {
+      body: { password },
+    });
+    props.onClose();
+  });
   const general = formError(error, ['password']);
   return (
     <Dialog
@@ -29,18 +24,10 @@ export function PasswordDialog(props: { user: UserSummary; onClose: () => void }
       testId="password-dialog"
     >
       <form onSubmit={submit}>
-        {general && (
-          <Notice tone="bad" testId="password-error">
-            {general}
-          </Notice>
-        )}
-        <Field
+        <ErrorNotice testId="password-error" message={general} />
+        <NewPasswordField
           label="New password"
           testId="password-new"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={passwordMinLength}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           help="The user's open sessions end."

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { useLive } from '../live/live-provider.js';
 import { Dialog } from '../ui/dialog.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
 
 /** luci's six roles per cluster, as a grid of checkboxes. */
 export function RolesDialog(props: { user: UserSummary; onClose: () => void }) {
@@ -38,11 +38,7 @@ export function RolesDialog(props: { user: UserSummary; onClose: () => void }) {
       onClose={props.onClose}
       testId="roles-dialog"
     >
-      {error && (
-        <Notice tone="bad" testId="roles-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="roles-error" message={error} />
       {clusters.length === 0 ? (
         <p data-test="roles-no-clusters">
           No clusters yet: roles are granted per cluster, once one is added.

@@ -1,18 +1,20 @@
-import { passwordMinLength } from '@quorate/protocol';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { Dialog } from '../ui/dialog.js';
-import { Field } from '../ui/field.js';
+import { Field, NewPasswordField } from '../ui/field.js';
 import { fieldError, formError } from '../ui/form-errors.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice } from '../ui/notice.js';
+import { useFormSubmit } from '../ui/use-form-submit.js';
 
 export function UserFormDialog(props: { open: boolean; onClose: () => void }) {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [admin, setAdmin] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
 
+  const { error, setError, busy, submit } = useFormSubmit(async () => {
+    await callApi('POST', '/api/users', { body: { name, password, admin } });
+    close();
+  });
   const close = () => {
     setName('');
     setPassword('');
@@ -20,27 +22,11 @@ export function UserFormDialog(props: { open: boolean; onClose: () => void }) {
     setError(null);
     props.onClose();
   };
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      await callApi('POST', '/api/users', { body: { name, password, admin } });
-      close();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
   const general = formError(error, ['name', 'password']);
   return (
     <Dialog title="Add user" open={props.open} onClose={close} testId="user-form-dialog">
       <form onSubmit={submit}>
-        {general && (
-          <Notice tone="bad" testId="user-form-error">
-            {general}
-          </Notice>
-        )}
+        <ErrorNotice testId="user-form-error" message={general} />
         <Field
           label="User name"
           testId="user-form-name"
@@ -50,16 +36,11 @@ export function UserFormDialog(props: { open: boolean; onClose: () => void }) {
           onChange={(e) => setName(e.target.value)}
           error={fieldError(error, 'name')}
         />
-        <Field
+        <NewPasswordField
           label="Password"
           testId="user-form-password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={passwordMinLength}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
-          help={`At least ${passwordMinLength} characters.`}
           error={fieldError(error, 'password')}
         />
         <label className="check">

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { callApi } from '../api/api-client.js';
 import { useSignedIn } from '../session/session.js';
 import { ConfirmDialog } from '../ui/confirm-dialog.js';
-import { Notice } from '../ui/notice.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import { PasswordDialog } from './password-dialog.js';
 import { RolesDialog } from './roles-dialog.js';
 import { UserFormDialog } from './user-form-dialog.js';
@@ -60,11 +60,7 @@ export function UsersPage() {
           Add user
         </button>
       </div>
-      {error && (
-        <Notice tone="bad" testId="users-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="users-error" message={error} />
       {users && (
         <table data-test="users-table">
           <thead>

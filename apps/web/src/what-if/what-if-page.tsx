@@ -1,10 +1,11 @@
 import type { RmConfig } from '@quorate/core';
 import type { ClusterStatus } from '@quorate/protocol';
 import { useEffect, useMemo, useState } from 'react';
-import { Link } from 'wouter';
 import { loadClusterConfig } from '../config/config-api.js';
 import { useLive } from '../live/live-provider.js';
-import { Notice } from '../ui/notice.js';
+import { ClusterPageTitle } from '../ui/cluster-title.js';
+import { DataTable, EmptyState } from '../ui/data-table.js';
+import { ErrorNotice, Notice } from '../ui/notice.js';
 import { type PlannedMove, predict, rmConfigOf, type WhatIfRow } from './what-if-model.js';
 import './what-if.css';
 
@@ -123,47 +124,36 @@ function Moves(props: {
 }
 
 function PredictionTable(props: { rows: readonly WhatIfRow[] }) {
-  if (props.rows.length === 0) {
-    return (
-      <p className="empty" data-test="what-if-empty">
-        No services in cluster.conf — nothing to place.
-      </p>
-    );
-  }
   return (
-    <div className="table-scroll">
-      <table data-test="what-if-table">
-        <thead>
-          <tr>
-            <th>Service</th>
-            <th>Now</th>
-            <th>After</th>
-            <th>Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((row) => (
-            <tr key={row.service} data-test="what-if-row" data-moved={row.moved}>
-              <td className="mono" data-test="what-if-service">
-                {row.service}
-              </td>
-              <td className="mono" data-test="what-if-before">
-                {row.before}
-              </td>
-              <td className="mono" data-test="what-if-after">
-                {row.after}
-                {row.leftStopped && (
-                  <span className="badge" data-test="what-if-stopped-badge">
-                    left stopped
-                  </span>
-                )}
-              </td>
-              <td data-test="what-if-reason">{row.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="what-if-table"
+      headers={['Service', 'Now', 'After', 'Why']}
+      rows={props.rows}
+      empty={
+        <EmptyState testId="what-if-empty">
+          No services in cluster.conf — nothing to place.
+        </EmptyState>
+      }
+      renderRow={(row) => (
+        <tr key={row.service} data-test="what-if-row" data-moved={row.moved}>
+          <td className="mono" data-test="what-if-service">
+            {row.service}
+          </td>
+          <td className="mono" data-test="what-if-before">
+            {row.before}
+          </td>
+          <td className="mono" data-test="what-if-after">
+            {row.after}
+            {row.leftStopped && (
+              <span className="badge" data-test="what-if-stopped-badge">
+                left stopped
+              </span>
+            )}
+          </td>
+          <td data-test="what-if-reason">{row.reason}</td>
+        </tr>
+      )}
+    />
   );
 }
 
@@ -217,16 +207,7 @@ export default function WhatIfPage(props: { params: { name: string } }) {
   return (
     <>
       <div className="page-head">
-        <h1>
-          <Link href="/" data-test="back-to-clusters">
-            Clusters
-          </Link>{' '}
-          /{' '}
-          <Link href={`/clusters/${encodeURIComponent(cluster)}`} className="mono">
-            {cluster}
-          </Link>{' '}
-          / What if
-        </h1>
+        <ClusterPageTitle cluster={cluster} page="What if" />
         {loaded && (
           <span className="muted">
             cluster.conf version{' '}
@@ -240,11 +221,7 @@ export default function WhatIfPage(props: { params: { name: string } }) {
         Choose nodes that fail and services to move: the cluster's own placement rules predict where
         every service would go, computed in this browser. Nothing is sent to the cluster.
       </p>
-      {error && (
-        <Notice tone="bad" testId="what-if-error">
-          {error}
-        </Notice>
-      )}
+      <ErrorNotice testId="what-if-error" message={error} />
       {!status && (
         <p className="muted" data-test="what-if-no-status">
           No status from the agents yet.
