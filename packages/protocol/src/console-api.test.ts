@@ -178,4 +178,47 @@ describe('console API frames from the agent', () => {
       error: { code: 'CONSOLE_API_FRAME_INVALID' },
     });
   });
+
+  it('reads who trusts the console in a welcome, and the answer to a revocation', () => {
+    const fingerprint = Array.from({ length: 32 }, () => '0F').join(':');
+    const welcome = {
+      type: 'welcome',
+      version: 1,
+      node: 'node1',
+      cluster: 'alpha',
+      configVersion: 2,
+      nodes: [{ name: 'node1', address: 'node1', port: 11111, agentFingerprint: fingerprint }],
+      agentFingerprint: fingerprint,
+      auth: 'password',
+      consoleTrust: 'cluster',
+    } as const;
+    expect(decodeConsoleMessage(JSON.stringify(welcome))).toEqual({ ok: true, frame: welcome });
+    const revoked = {
+      version: 1,
+      id: 4,
+      type: 'console-revoked',
+      fingerprint,
+      cluster: false,
+      message: 'no quorum',
+    } as const;
+    expect(decodeConsoleMessage(JSON.stringify(revoked))).toEqual({ ok: true, frame: revoked });
+    const unknown = { ...welcome, consoleTrust: 'everyone' };
+    expect(decodeConsoleMessage(JSON.stringify(unknown))).toMatchObject({
+      ok: false,
+      error: { code: 'CONSOLE_API_FRAME_INVALID' },
+    });
+  });
+});
+
+describe('revoke-console from the console', () => {
+  it("revokes the connection's own certificate by default, or the one named", () => {
+    const own = { version: 1, id: 3, type: 'revoke-console' } as const;
+    expect(decodeConsoleRequest(JSON.stringify(own))).toEqual({ ok: true, frame: own });
+    const named = { ...own, fingerprint: 'not-a-fingerprint' };
+    expect(decodeConsoleRequest(JSON.stringify(named))).toMatchObject({
+      ok: false,
+      id: 3,
+      error: { message: expect.stringMatching(/^\/fingerprint: a fingerprint is 32/) },
+    });
+  });
 });

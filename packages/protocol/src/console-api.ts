@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { certificateFingerprintSchema } from './certificate-fingerprint.js';
 import {
   clusterStatusSchema,
   committedConfigSchema,
@@ -44,13 +45,7 @@ const taskId = z.string().min(1).max(100);
 const version = z.number().int().positive();
 const message = z.string().max(4000);
 
-/** A certificate's SHA-256 over its DER bytes, as browsers and Node show it: `AB:CD:…`. */
-export const certificateFingerprintSchema = z
-  .string()
-  .regex(
-    /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/,
-    'a fingerprint is 32 upper-case hex bytes joined by colons',
-  );
+export { certificateFingerprintSchema };
 
 // ---- console → agent ----
 
@@ -82,6 +77,15 @@ export const consoleRequestSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...request, type: z.literal('action'), action: controlActionSchema }),
   z.strictObject({ ...request, type: z.literal('subscribe') }),
+  /**
+   * The cluster stops trusting a console certificate (this connection's own when
+   * `fingerprint` is absent) and this node drops its own pin of it.
+   */
+  z.strictObject({
+    ...request,
+    type: z.literal('revoke-console'),
+    fingerprint: certificateFingerprintSchema.optional(),
+  }),
 ]);
 
 export type ConsoleAuth = z.infer<typeof consoleAuthSchema>;
@@ -114,6 +118,12 @@ export const consoleWelcomeSchema = z.strictObject({
   agentFingerprint: certificateFingerprintSchema,
   /** How this connection was authenticated. */
   auth: z.enum(['password', 'certificate']),
+  /**
+   * Who trusts this console's certificate now: `cluster` when the replicated cluster state
+   * does (every node accepts it without the password), `node` when only this node pinned it.
+   * Absent from agents older than the replicated trust.
+   */
+  consoleTrust: z.enum(['cluster', 'node']).optional(),
 });
 
 /** What the agent's resource agents say about themselves (the core's `AgentMetadata`). */
@@ -308,6 +318,14 @@ export const consoleMessageSchema = z.union([
     }),
     z.strictObject({ ...reply, type: z.literal('accepted'), taskId }),
     z.strictObject({ ...reply, type: z.literal('subscribed') }),
+    /** `cluster`: the revocation is committed; false when it could not be (no quorum). */
+    z.strictObject({
+      ...reply,
+      type: z.literal('console-revoked'),
+      fingerprint: certificateFingerprintSchema,
+      cluster: z.boolean(),
+      message,
+    }),
     z.strictObject({ version, type: z.literal('event'), event: consoleEventSchema }),
     z.strictObject({
       version,

@@ -161,6 +161,7 @@ export const configRefusalRuleSchema = z.enum([
   'no-config',
   'change-in-progress',
   'in-use',
+  'try-again',
 ]);
 
 export const controlResultSchema = z.discriminatedUnion('type', [

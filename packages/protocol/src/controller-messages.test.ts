@@ -68,4 +68,41 @@ describe('controller messages', () => {
       'state',
     ]);
   });
+
+  it('carries a console trust change to the leader and refuses a malformed fingerprint', () => {
+    const fingerprint = Array.from({ length: 32 }, () => 'AB').join(':');
+    const forward = {
+      ...envelope,
+      type: 'rm-console-trust',
+      requestId: 'c1',
+      change: { kind: 'trust', fingerprint, label: '10.0.0.9' },
+    };
+    expect(controllerMessageSchema.parse(forward)).toEqual(forward);
+    const bad = { ...forward, change: { kind: 'revoke', fingerprint: 'ab:cd' } };
+    expect(controllerMessageSchema.safeParse(bad).error?.issues[0]?.path).toEqual([
+      'change',
+      'fingerprint',
+    ]);
+    const revoked = { v: 1, type: 'console-revoked', atMs: 5, fingerprint };
+    expect(controllerCommandSchema.parse(revoked)).toEqual(revoked);
+  });
+
+  it('carries a cluster.conf to the leader and its answer back, naming a bad desk', () => {
+    const forward = { ...envelope, type: 'rm-config', requestId: 'n2-7', text: '<cluster/>' };
+    expect(controllerMessageSchema.parse(forward)).toEqual(forward);
+    expect(controllerMessageSchema.safeParse({ ...forward, text: '' }).success).toBe(false);
+    const result = {
+      ...envelope,
+      type: 'rm-desk-result',
+      desk: 'config',
+      requestId: 'n2-7',
+      ok: false,
+      message: 'config_version 3 is not greater than 4',
+      rule: 'version-not-greater',
+      version: null,
+    };
+    expect(controllerMessageSchema.parse(result)).toEqual(result);
+    const bad = { ...result, desk: 'rm' };
+    expect(controllerMessageSchema.safeParse(bad).error?.issues[0]?.path).toEqual(['desk']);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { certificateFingerprintSchema } from './certificate-fingerprint.js';
 import { nodeNameSchema } from './peer-messages.js';
 
 /**
@@ -89,6 +90,46 @@ export const rmConvalesceSchema = z.strictObject({
   transition: counter,
 });
 
+/** What a console certificate may become: trusted by the whole cluster, or no longer. */
+export const consoleTrustChangeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('trust'),
+    fingerprint: certificateFingerprintSchema,
+    /** Who the console is for an administrator reading the state (its remote address). */
+    label: z.string().min(1).max(255),
+  }),
+  z.strictObject({ kind: z.literal('revoke'), fingerprint: certificateFingerprintSchema }),
+]);
+
+/** A console trust change asked on a follower, forwarded to the leader that records it. */
+export const rmConsoleTrustSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('rm-console-trust'),
+  requestId: z.string().min(1).max(128),
+  change: consoleTrustChangeSchema,
+});
+
+/** A whole cluster.conf proposed on a follower, forwarded to the leader that proposes it. */
+export const rmConfigSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('rm-config'),
+  requestId: z.string().min(1).max(128),
+  // The peer frame's own size limit bounds the file.
+  text: z.string().min(1),
+});
+
+/** The leader's answer to a forwarded trust change or cluster.conf, once committed (or not). */
+export const rmDeskResultSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('rm-desk-result'),
+  desk: z.enum(['console-trust', 'config']),
+  requestId: z.string().min(1).max(128),
+  ok: z.boolean(),
+  message: z.string().max(2000),
+  rule: z.string().max(64).nullable(),
+  version: counter.nullable(),
+});
+
 export const controllerMessageSchema = z.discriminatedUnion('type', [
   rmReportSchema,
   rmProbeSchema,
@@ -96,10 +137,14 @@ export const controllerMessageSchema = z.discriminatedUnion('type', [
   rmResultSchema,
   rmFenceAckSchema,
   rmConvalesceSchema,
+  rmConsoleTrustSchema,
+  rmConfigSchema,
+  rmDeskResultSchema,
 ]);
 
 export type WireControllerMessage = z.infer<typeof controllerMessageSchema>;
 export type WireRmRequest = z.infer<typeof rmRequestSchema>;
+export type WireConsoleTrustChange = z.infer<typeof consoleTrustChangeSchema>;
 
 const pendingMoveSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.enum(['disable', 'stop', 'recover']) }),
@@ -164,6 +209,19 @@ export const controllerCommandSchema = z.discriminatedUnion('type', [
     type: z.literal('probed'),
     node: nodeNameSchema,
     incarnation: counter,
+  }),
+  /** Every node accepts this console certificate without the agent password (DESIGN.md §3). */
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('console-trusted'),
+    fingerprint: certificateFingerprintSchema,
+    label: z.string().min(1).max(255),
+  }),
+  /** The console certificate is no longer trusted, nor any node's own pin made before this. */
+  z.strictObject({
+    ...commandBase,
+    type: z.literal('console-revoked'),
+    fingerprint: certificateFingerprintSchema,
   }),
 ]);
 

@@ -24,7 +24,9 @@ export type ConfigRefusalRule =
   | 'edit-refused'
   | 'no-config'
   | 'change-in-progress'
-  | 'in-use';
+  | 'in-use'
+  /** Forwarded to a leader that changed or did not answer in time: nothing was decided. */
+  | 'try-again';
 
 export type ConfigProposalResult =
   | { readonly accepted: true; readonly index: number; readonly version: number }

@@ -12,5 +12,6 @@ export * from './raft-log.js';
 export * from './timings.js';
 export * from './two-node.js';
 export * from './types.js';
+export * from './vote-change.js';
 export * from './vote-counter.js';
 export * from './voting-rule.js';

@@ -57,6 +57,8 @@ export interface NodeStatus {
   readonly voter: boolean;
   /** Every node whose votes count in the configuration(s) in force, as this node sees it. */
   readonly voters: readonly NodeId[];
+  /** Every node listed in the configuration(s) in force, voting or not (votes="0"). */
+  readonly listed: readonly NodeId[];
   /** Held back by wait_for_all: this process has not yet seen every voter of a cold cluster. */
   readonly waitingForAll: boolean;
   /**

@@ -242,6 +242,7 @@ export abstract class NodeState {
       joint: this.rule.joint,
       voter: this.rule.isVoter(this.id),
       voters: this.rule.voters(),
+      listed: this.rule.members(),
       waitingForAll: this.waitingForAll(),
       fenceNeeded: this.fenceRequest,
       formationStopped: this.formationStopped,

@@ -10,7 +10,9 @@ import type { LogEntry, NodeId, ObserverEvent, Ready } from '../consensus/types.
 import type { RequestOutcome, RmRequest } from '../resource-manager/request-model.js';
 import { rgResults } from '../resource-manager/result-codes.js';
 import { configuredNodes, removalRefusal } from './config-removal.js';
+import { consoleTrustEvents } from './console-trust.js';
 import { type ControllerConfig, compileControllerConfig } from './controller-config.js';
+import { ControllerDesks } from './controller-desks.js';
 import { Executor, type ExecutorView, type Report } from './executor.js';
 import { Leader } from './leader.js';
 import { LoneFence } from './lone-fence.js';
@@ -53,6 +55,9 @@ const controllerTypes = new Set([
   'rm-result',
   'rm-fence-ack',
   'rm-convalesce',
+  'rm-console-trust',
+  'rm-config',
+  'rm-desk-result',
 ]);
 
 export function isControllerMessage(input: { type: string }): input is ControllerMessage {
@@ -86,6 +91,7 @@ export class ServiceController {
    * `post_join_delay` gives nodes that never joined since this process started.
    */
   private readonly seenLost = new Set<NodeId>();
+  private readonly desks: ControllerDesks;
 
   constructor(options: ServiceControllerOptions) {
     this.id = options.id;
@@ -112,6 +118,14 @@ export class ServiceController {
       this.executorSink(),
       this.plant,
     );
+    this.desks = new ControllerDesks({
+      self: this.id,
+      node: this.node,
+      leader: () => this.leader,
+      forwardTimeoutTicks: () => FORWARD_TIMEOUT_TOKENS * this.node.timings.tokenTicks,
+      send: (to, message) => this.send(to, message),
+      event: (e) => this.events.push(e),
+    });
     // The replayed log is applied before the probe starts, so the planted bug can misuse it.
     this.applyReady(this.node.ready(), true);
     this.executor.startProbe(this.view());
@@ -182,6 +196,7 @@ export class ServiceController {
     this.executor.reconcile(this.view());
     this.sendProbe();
     this.expireForwarded();
+    this.desks.tick(this.now);
   }
 
   /** A forwarded request the leader never answered (it failed, a link broke): try again. */
@@ -202,6 +217,10 @@ export class ServiceController {
     else if (input.type === 'fence-ack') this.fenceAck(this.id, input.node);
     else if (input.type === 'rm-request') this.request(this.id, input.id, input.request);
     else if (input.type === 'leave') this.executor.leaving = true;
+    else if (input.type === 'console-trust')
+      this.desks.consoleTrust.request(this.id, input.id, input.change, this.now);
+    else if (input.type === 'config-request')
+      this.desks.config.request(this.id, input.id, input.text, this.now);
     else {
       if (input.type === 'leave-notice') this.leftCleanly.set(input.from, input.incarnation);
       this.node.step(input);
@@ -244,8 +263,11 @@ export class ServiceController {
    * keeps the node in the cluster; its host gives up after a while and exits, and is fenced.
    */
   private finishLeave(): void {
-    if (!this.executor.leaving || this.node.status().left || !this.executor.quiet()) return;
-    this.node.step({ type: 'leave' });
+    if (this.leaveDue()) this.node.step({ type: 'leave' });
+  }
+
+  private leaveDue(): boolean {
+    return this.executor.leaving && !this.node.status().left && this.executor.quiet();
   }
 
   /** Leaving: the host stops once `node.status().left` holds. */
@@ -258,7 +280,9 @@ export class ServiceController {
     // Asked after every tick and message: the consensus node answers without building a ready.
     const own =
       this.messages.length + this.agentOps.length + this.fenceOps.length + this.events.length;
-    return own > 0 || this.node.hasReady();
+    // A leave whose services have stopped finishes in `advance`: a lone node with nothing
+    // else to hand out would otherwise never get there.
+    return own > 0 || this.node.hasReady() || this.leaveDue();
   }
 
   private applyReady(ready: Ready, replay: boolean): void {
@@ -266,7 +290,10 @@ export class ServiceController {
       const decoded = decodeControllerState(ready.snapshot.appState);
       if (typeof decoded === 'string')
         this.events.push({ type: 'command-error', index: ready.snapshot.index, message: decoded });
-      else this.committed = decoded;
+      else {
+        this.events.push(...consoleTrustEvents(this.committed, decoded));
+        this.committed = decoded;
+      }
     }
     const write = ready.configWrites.at(-1);
     for (const entry of ready.committed) this.applyCommitted(entry);
@@ -279,6 +306,7 @@ export class ServiceController {
     if (replay) return;
     for (const event of ready.events) this.observe(event);
     this.leader?.committed(this.node.status().commit);
+    if (this.leader) this.desks.committed(this.node.status().commit);
     const s = this.node.status();
     const ownTerm = ready.committed.some((e) => e.term === s.term);
     if (!this.leader && s.role === 'leader' && ownTerm) {
@@ -298,6 +326,7 @@ export class ServiceController {
   private applyCommitted(entry: LogEntry): void {
     if (entry.index <= this.committed.applied) return;
     const result = applyEntry(this.committed, entry);
+    this.events.push(...consoleTrustEvents(this.committed, result.state));
     this.committed = result.state;
     if (!result.ok) {
       this.events.push({ type: 'command-error', index: entry.index, message: result.message });
@@ -331,6 +360,7 @@ export class ServiceController {
     if (this.leader && this.node.status().role !== 'leader') {
       this.leader.abandon();
       this.leader = null;
+      this.desks.abandon();
     }
   }
 
@@ -399,6 +429,11 @@ export class ServiceController {
         if (plan) this.executor.convalesce(plan, m.transition, this.view());
         return;
       }
+      case 'rm-console-trust':
+      case 'rm-config':
+      case 'rm-desk-result':
+        this.desks.message(m.from, m, this.now);
+        return;
     }
   }
 

@@ -1,3 +1,4 @@
+export * from './console-trust.js';
 export * from './controller.js';
 export * from './controller-config.js';
 export * from './fencer.js';

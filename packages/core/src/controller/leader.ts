@@ -91,6 +91,11 @@ export class Leader {
     return Math.max(now * this.host.tickMs, this.proposed.stampMs);
   }
 
+  /** Appends a command none of the leader's decisions depends on (a console trust change). */
+  append(command: ControllerCommand): number | null {
+    return this.propose(command);
+  }
+
   private propose(command: ControllerCommand): number | null {
     const index = this.host.propose(encodeCommand(command));
     if (index === null) return null;

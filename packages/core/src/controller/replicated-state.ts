@@ -30,6 +30,21 @@ export interface FenceMark extends NodeRecord {
   readonly method: string;
 }
 
+/** A console certificate every node accepts without the agent password. */
+export interface TrustedConsoleRecord {
+  /** Who the console is (the address its password hello came from). */
+  readonly label: string;
+  /** The leader's stamp of the entry that trusted it. */
+  readonly atMs: number;
+  readonly index: number;
+}
+
+/** A revoked console: a node's own pin of it made before `index` no longer counts. */
+export interface RevokedConsoleRecord {
+  readonly atMs: number;
+  readonly index: number;
+}
+
 export interface ControllerState {
   readonly rm: ResourceManagerState;
   readonly marks: Readonly<Record<string, RecordMark>>;
@@ -39,6 +54,10 @@ export interface ControllerState {
   readonly fenced: Readonly<Record<NodeId, FenceMark>>;
   /** The newest incarnation of each node that reported its probe. */
   readonly probed: Readonly<Record<NodeId, NodeRecord>>;
+  /** Console certificates the cluster trusts, by SHA-256 fingerprint. */
+  readonly trustedConsoles: Readonly<Record<string, TrustedConsoleRecord>>;
+  /** Console certificates revoked since they were last trusted, by fingerprint. */
+  readonly revokedConsoles: Readonly<Record<string, RevokedConsoleRecord>>;
   /** The newest leader time stamp applied: a new leader never stamps earlier. */
   readonly stampMs: number;
   /** The index of the last entry applied. */
@@ -51,6 +70,8 @@ export const emptyControllerState: ControllerState = {
   lost: {},
   fenced: {},
   probed: {},
+  trustedConsoles: {},
+  revokedConsoles: {},
   stampMs: 0,
   applied: 0,
 };
@@ -150,6 +171,18 @@ export function applyCommand(
       });
       const rm = { services, locked: command.locked ?? state.rm.locked };
       return { state: { ...base, rm, marks }, changed };
+    }
+    case 'console-trusted': {
+      const { [command.fingerprint]: _, ...revokedConsoles } = state.revokedConsoles;
+      const record = { label: command.label, atMs: command.atMs, index };
+      const trustedConsoles = { ...state.trustedConsoles, [command.fingerprint]: record };
+      return { state: { ...base, trustedConsoles, revokedConsoles }, changed: [] };
+    }
+    case 'console-revoked': {
+      const { [command.fingerprint]: _, ...trustedConsoles } = state.trustedConsoles;
+      const record = { atMs: command.atMs, index };
+      const revokedConsoles = { ...state.revokedConsoles, [command.fingerprint]: record };
+      return { state: { ...base, trustedConsoles, revokedConsoles }, changed: [] };
     }
   }
 }

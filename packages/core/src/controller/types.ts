@@ -34,7 +34,32 @@ export type ControllerMessage = Envelope &
       }
     | { readonly type: 'rm-fence-ack'; readonly node: NodeId }
     | { readonly type: 'rm-convalesce'; readonly service: string; readonly transition: number }
+    | {
+        readonly type: 'rm-console-trust';
+        readonly requestId: string;
+        readonly change: ConsoleTrustChange;
+      }
+    /** A cluster.conf proposed on a follower, forwarded to the leader (`config-request`). */
+    | { readonly type: 'rm-config'; readonly requestId: string; readonly text: string }
+    /** The leader's answer to a forwarded `rm-console-trust` or `rm-config`. */
+    | {
+        readonly type: 'rm-desk-result';
+        readonly desk: DeskName;
+        readonly requestId: string;
+        readonly ok: boolean;
+        readonly message: string;
+        readonly rule: string | null;
+        readonly version: number | null;
+      }
   );
+
+/** The requests any node takes and the leader records (`leader-desk.ts`). */
+export type DeskName = 'console-trust' | 'config';
+
+/** A console certificate becomes trusted by every node, or stops being trusted (DESIGN.md §3). */
+export type ConsoleTrustChange =
+  | { readonly kind: 'trust'; readonly fingerprint: string; readonly label: string }
+  | { readonly kind: 'revoke'; readonly fingerprint: string };
 
 export type ControllerMessageType = ControllerMessage['type'];
 
@@ -49,7 +74,14 @@ export type ControllerInput =
   /** clusvcadm on this node; the result comes back as a `request-result` event. */
   | { readonly type: 'rm-request'; readonly id: string; readonly request: RmRequest }
   /** `cman_tool leave` (ricci's SIGTERM): stop every local service, then leave cleanly. */
-  | { readonly type: 'leave' };
+  | { readonly type: 'leave' }
+  /** A console trust change on this node; answered by a `console-trust-result` event. */
+  | { readonly type: 'console-trust'; readonly id: string; readonly change: ConsoleTrustChange }
+  /**
+   * A whole cluster.conf proposed on this node (`ccs_tool`, `cman_tool votes`, the console): the
+   * leader proposes it, a follower forwards it; answered by a `config-result` event.
+   */
+  | { readonly type: 'config-request'; readonly id: string; readonly text: string };
 
 export type AgentOpAction = 'start' | 'stop' | 'status' | 'migrate' | 'reconfig';
 
@@ -134,7 +166,29 @@ export type ControllerEvent =
   | { readonly type: 'inline-recovery'; readonly service: string; readonly resource: string }
   | { readonly type: 'controller-log'; readonly message: string }
   /** A committed entry the controller could not apply: skipped on every node alike. */
-  | { readonly type: 'command-error'; readonly index: number; readonly message: string };
+  | { readonly type: 'command-error'; readonly index: number; readonly message: string }
+  /** The answer to a `console-trust` input: `ok` once the change is committed. */
+  | {
+      readonly type: 'console-trust-result';
+      readonly id: string;
+      readonly ok: boolean;
+      readonly message: string;
+    }
+  /** The answer to a `config-request`: `ok` once the file is committed, with its version. */
+  | {
+      readonly type: 'config-result';
+      readonly id: string;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly rule?: string;
+      readonly version?: number;
+    }
+  /** A committed entry changed whether the cluster trusts a console certificate. */
+  | {
+      readonly type: 'console-trust-changed';
+      readonly fingerprint: string;
+      readonly trusted: boolean;
+    };
 
 export interface ControllerReady {
   readonly consensus: Ready;

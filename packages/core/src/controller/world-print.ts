@@ -65,5 +65,11 @@ export function describeEvent(e: ControllerEvent): string | undefined {
       return e.message;
     case 'command-error':
       return `entry ${e.index} skipped: ${e.message}`;
+    case 'console-trust-result':
+      return `console trust ${e.id}: ${e.ok ? 'done' : 'refused'} (${e.message})`;
+    case 'config-result':
+      return `config ${e.id}: ${e.ok ? `version ${e.version} committed` : `refused (${e.message})`}`;
+    case 'console-trust-changed':
+      return `console ${e.fingerprint.slice(0, 11)}… ${e.trusted ? 'trusted' : 'revoked'} by the cluster`;
   }
 }

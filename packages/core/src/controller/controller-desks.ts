@@ -1,0 +1,127 @@
+// The controller's desks (`leader-desk.ts`): console trust changes and cluster.conf proposals,
+// taken on any node, recorded by the leader. RHCS administrators run `ccs_tool` and
+// `cman_tool votes` on whichever node they are logged in to; the answer is the same everywhere.
+import type { ClusterNode } from '../consensus/node.js';
+import type { NodeId } from '../consensus/types.js';
+import { type ConsoleTrustLeader, NO_QUORUM_MESSAGE, recordConsoleTrust } from './console-trust.js';
+import { type DeskRecord, type DeskResult, LeaderDesk } from './leader-desk.js';
+import type { ConsoleTrustChange, ControllerEvent, DeskName } from './types.js';
+
+export const CONFIG_NO_QUORUM_MESSAGE =
+  'no quorate leader: the cluster cannot take a configuration change now';
+
+export type DeskMessage =
+  | {
+      readonly type: 'rm-console-trust';
+      readonly requestId: string;
+      readonly change: ConsoleTrustChange;
+    }
+  | { readonly type: 'rm-config'; readonly requestId: string; readonly text: string }
+  | {
+      readonly type: 'rm-desk-result';
+      readonly desk: DeskName;
+      readonly requestId: string;
+      readonly ok: boolean;
+      readonly message: string;
+      readonly rule: string | null;
+      readonly version: number | null;
+    };
+
+export interface DesksHost {
+  readonly self: NodeId;
+  readonly node: ClusterNode;
+  /** The leader's half, once this node leads and has committed in its term; else null. */
+  leader(): ConsoleTrustLeader | null;
+  forwardTimeoutTicks(): number;
+  send(to: NodeId, message: DeskMessage): void;
+  event(event: ControllerEvent): void;
+}
+
+export class ControllerDesks {
+  readonly consoleTrust: LeaderDesk<ConsoleTrustChange>;
+  readonly config: LeaderDesk<string>;
+
+  constructor(private readonly host: DesksHost) {
+    const common = {
+      self: host.self,
+      status: () => host.node.status(),
+      forwardTimeoutTicks: () => host.forwardTimeoutTicks(),
+    };
+    this.consoleTrust = new LeaderDesk<ConsoleTrustChange>(
+      {
+        ...common,
+        record: (change, now) => {
+          const leader = host.leader();
+          return leader ? recordConsoleTrust(leader, change, now) : null;
+        },
+        forward: (to, requestId, change) =>
+          host.send(to, { type: 'rm-console-trust', requestId, change }),
+        reply: (to, requestId, result) => this.reply('console-trust', to, requestId, result),
+        answer: (id, { ok, message }) =>
+          host.event({ type: 'console-trust-result', id, ok, message }),
+      },
+      NO_QUORUM_MESSAGE,
+    );
+    this.config = new LeaderDesk<string>(
+      {
+        ...common,
+        record: (text) => (host.leader() ? this.proposeConfig(text) : null),
+        forward: (to, requestId, text) => host.send(to, { type: 'rm-config', requestId, text }),
+        reply: (to, requestId, result) => this.reply('config', to, requestId, result),
+        answer: (id, result) => host.event({ type: 'config-result', id, ...result }),
+      },
+      CONFIG_NO_QUORUM_MESSAGE,
+    );
+  }
+
+  /** The leader proposes the file with every check a local proposal gets. */
+  private proposeConfig(text: string): DeskRecord {
+    const result = this.host.node.proposeConfig({ kind: 'file', text });
+    if (!result.accepted) {
+      return { refused: { ok: false, message: result.message, rule: result.rule } };
+    }
+    const message = `config_version ${result.version} committed`;
+    return { index: result.index, message, version: result.version };
+  }
+
+  private reply(desk: DeskName, to: NodeId, requestId: string, result: DeskResult): void {
+    this.host.send(to, {
+      type: 'rm-desk-result',
+      desk,
+      requestId,
+      ok: result.ok,
+      message: result.message,
+      rule: result.rule ?? null,
+      version: result.version ?? null,
+    });
+  }
+
+  tick(now: number): void {
+    this.consoleTrust.tick(now);
+    this.config.tick(now);
+  }
+
+  committed(commit: number): void {
+    this.consoleTrust.committed(commit);
+    this.config.committed(commit);
+  }
+
+  abandon(): void {
+    this.consoleTrust.abandon();
+    this.config.abandon();
+  }
+
+  message(from: NodeId, m: DeskMessage, now: number): void {
+    if (m.type === 'rm-console-trust') this.consoleTrust.request(from, m.requestId, m.change, now);
+    else if (m.type === 'rm-config') this.config.request(from, m.requestId, m.text, now);
+    else {
+      const desk = m.desk === 'config' ? this.config : this.consoleTrust;
+      const result = { ok: m.ok, message: m.message };
+      desk.answered(m.requestId, {
+        ...result,
+        ...(m.rule === null ? {} : { rule: m.rule }),
+        ...(m.version === null ? {} : { version: m.version }),
+      });
+    }
+  }
+}
