@@ -6,8 +6,8 @@
 // the machine's load average, without which a CPU share on a shared machine means little.
 //
 //   node e2e/dist/agent-bench.js [--runs 3] [--idle-seconds 30] [--tick-ms 50]
-//                                [--cpu-prof-dir DIR] [--bundle ARCHIVE] [--token-ms N]
-//                                [--ricci FILE]
+//                                [--cpu-prof-dir DIR] [--cpu-prof-interval-us N]
+//                                [--bundle ARCHIVE] [--token-ms N] [--ricci FILE]
 //
 // --ricci runs another build's launcher (say, a checkout of the previous commit's bin/ricci),
 // so that two builds can be compared in turn under the same load.
@@ -19,7 +19,9 @@
 // as installed nodes do, instead of from the repository's build (bin/ricci and ~250 modules).
 // With --cpu-prof-dir each agent of the last run is profiled (`node --cpu-prof`) and stopped
 // with SIGTERM after the idle window, so that its profile is written; the profile's last
-// `idle-seconds` are the idle agent's.
+// `idle-seconds` are the idle agent's. An idle agent is busy for a few milliseconds a second, so
+// the default sampling interval (1000 µs) catches too few samples to rank its functions:
+// --cpu-prof-interval-us 100 samples ten times as often (and costs the agent more CPU).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     'idle-seconds': { type: 'string', default: '30' },
     'tick-ms': { type: 'string', default: '50' },
     'cpu-prof-dir': { type: 'string' },
+    'cpu-prof-interval-us': { type: 'string' },
     bundle: { type: 'string' },
     'token-ms': { type: 'string' },
     ricci: { type: 'string' },
@@ -56,6 +59,7 @@ const runs = Number(values.runs);
 const idleSeconds = Number(values['idle-seconds']);
 const tickMs = Number(values['tick-ms']);
 const cpuProfDir = values['cpu-prof-dir'];
+const cpuProfInterval = values['cpu-prof-interval-us'];
 const bundleArchive = values.bundle;
 const ricci = values.ricci ?? defaultRicci;
 const tokenMs = values['token-ms'] === undefined ? null : Number(values['token-ms']);
@@ -108,7 +112,12 @@ function startAgent(network: TestNetwork, name: string, profile: boolean): HostP
   if (bundled !== null) return network.spawn(name, join(bundled, 'bin/ricci'), args);
   const nodeOptions =
     profile && cpuProfDir !== undefined
-      ? ['--cpu-prof', '--cpu-prof-dir', join(cpuProfDir, name)]
+      ? [
+          '--cpu-prof',
+          '--cpu-prof-dir',
+          join(cpuProfDir, name),
+          ...(cpuProfInterval === undefined ? [] : ['--cpu-prof-interval', cpuProfInterval]),
+        ]
       : [];
   return network.spawn(name, process.execPath, [...nodeOptions, ricci, ...args]);
 }

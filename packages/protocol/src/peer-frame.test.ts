@@ -65,7 +65,24 @@ describe('peer frames', () => {
   it('refuses a consensus frame in a version this node does not speak', () => {
     expect(refusal(JSON.stringify({ ...vote, version: 9 }))).toEqual({
       code: 'PEER_VERSION_UNSUPPORTED',
-      message: '/version: version 9 is not one this node speaks (1)',
+      message: '/version: version 9 is not one this node speaks (1, 2)',
+    });
+  });
+
+  it('round-trips a kill frame and refuses one with more than the envelope or in a foreign version', () => {
+    const kill: PeerFrame = { version: 1, from: 'node1', to: 'node3', kind: 'kill' };
+    expect(decodePeerFrame(encodePeerFrame(kill))).toEqual({ ok: true, frame: kill });
+    expect(refusal(JSON.stringify({ ...kill, reason: 'because' }))).toMatchObject({
+      code: 'PEER_FRAME_INVALID',
+      message: expect.stringMatching(/^\/: .*reason/),
+    });
+    expect(refusal(JSON.stringify({ ...kill, to: '' }))).toMatchObject({
+      code: 'PEER_FRAME_INVALID',
+      message: expect.stringMatching(/^\/to: /),
+    });
+    expect(refusal(JSON.stringify({ ...kill, version: 9 }))).toEqual({
+      code: 'PEER_VERSION_UNSUPPORTED',
+      message: '/version: version 9 is not one this node speaks (1, 2)',
     });
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { controllerMessageSchema } from './controller-messages.js';
 import type { ErrorCode } from './error-codes.js';
+import { heartbeatFrameOrNull } from './peer-frame-fast-path.js';
 import { consensusMessageSchema, nodeNameSchema } from './peer-messages.js';
 
 /**
@@ -9,7 +10,15 @@ import { consensusMessageSchema, nodeNameSchema } from './peer-messages.js';
  * each side, listing the versions the sender speaks; both then use the highest version both
  * list, so nodes can be upgraded one at a time (DESIGN.md §3).
  */
-export const PEER_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const PEER_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+
+/**
+ * Version 2 adds link marks to consensus frames, so that a busy link needs no pings: `seq`
+ * numbers the frames a sender's outbound link carries, and `ack` is the newest `seq` the sender
+ * received from the addressee. An ack that moves on proves the addressee's link to the sender
+ * delivers, as a pong would.
+ */
+export const LINK_MARKS_SINCE_VERSION = 2;
 
 /** Frames larger than this are refused before they are parsed. */
 export const DEFAULT_MAX_PEER_FRAME_BYTES = 4 * 1024 * 1024;
@@ -32,19 +41,39 @@ export const consensusFrameSchema = z
     kind: z.literal('consensus'),
     // The resource manager's controller messages travel on the same links (DESIGN.md §2).
     message: z.union([consensusMessageSchema, controllerMessageSchema]),
+    seq: z.number().int().nonnegative().optional(),
+    ack: z.number().int().nonnegative().optional(),
   })
   .refine((frame) => frame.message.from === frame.from && frame.message.to === frame.to, {
     path: ['message', 'from'],
     message: 'the message must travel between the same nodes as its envelope',
-  });
+  })
+  .refine(
+    (frame) =>
+      frame.version >= LINK_MARKS_SINCE_VERSION ||
+      (frame.seq === undefined && frame.ack === undefined),
+    { path: ['seq'], message: `link marks (seq, ack) need version ${LINK_MARKS_SINCE_VERSION}` },
+  );
+
+/**
+ * `cman_tool kill -n NAME`: the addressee exits at once, without the leave notice, so that its
+ * peers treat it as failed and fence it before its services are recovered. Only the envelope:
+ * the sender is the node its certificate names (the transport checks `from` against it).
+ */
+export const killFrameSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('kill'),
+});
 
 export const peerFrameSchema = z.discriminatedUnion('kind', [
   helloFrameSchema,
   consensusFrameSchema,
+  killFrameSchema,
 ]);
 
 export type HelloFrame = z.infer<typeof helloFrameSchema>;
 export type ConsensusFrame = z.infer<typeof consensusFrameSchema>;
+export type KillFrame = z.infer<typeof killFrameSchema>;
 export type PeerFrame = z.infer<typeof peerFrameSchema>;
 
 export type PeerFrameErrorCode = Extract<ErrorCode, `PEER_${string}`>;
@@ -84,13 +113,19 @@ export function decodePeerFrame(
   } catch {
     return fail('PEER_FRAME_NOT_JSON', '/: the frame is not JSON');
   }
-  const result = peerFrameSchema.safeParse(parsed);
+  // The heartbeat and its answer, the bulk of the traffic, are checked by hand; the schema
+  // decides every other frame and names the field and the rule of a refusal.
+  const heartbeat = heartbeatFrameOrNull(parsed);
+  const result = heartbeat
+    ? { success: true as const, data: heartbeat }
+    : peerFrameSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
     const path = issue ? `/${issue.path.join('/')}` : '/';
     return fail('PEER_FRAME_INVALID', `${path}: ${issue?.message ?? 'invalid frame'}`);
   }
-  if (result.data.kind === 'consensus' && !PEER_PROTOCOL_VERSIONS.includes(result.data.version)) {
+  // A hello lists the versions its sender speaks; every other frame is written in one of ours.
+  if (result.data.kind !== 'hello' && !PEER_PROTOCOL_VERSIONS.includes(result.data.version)) {
     return fail(
       'PEER_VERSION_UNSUPPORTED',
       `/version: version ${result.data.version} is not one this node speaks (${PEER_PROTOCOL_VERSIONS.join(', ')})`,

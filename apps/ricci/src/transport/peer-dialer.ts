@@ -1,8 +1,16 @@
+import { randomInt } from 'node:crypto';
 import type { ConnectionOptions, PeerCertificate } from 'node:tls';
-import { decodePeerFrame, encodePeerFrame, negotiatePeerVersion } from '@quorate/protocol';
+import {
+  type ConsensusFrame,
+  decodePeerFrame,
+  encodePeerFrame,
+  LINK_MARKS_SINCE_VERSION,
+  negotiatePeerVersion,
+} from '@quorate/protocol';
 import { type ClientOptions, WebSocket } from 'ws';
 import { nodeNameOf } from '../tls/peer-identity.js';
 import { Backoff } from './backoff.js';
+import { LivenessTicker } from './liveness-ticker.js';
 import {
   PEER_PATH,
   type PeerAddress,
@@ -23,13 +31,18 @@ export interface PeerDialerOptions {
   readonly onLinkChange?: ((peer: string, up: boolean) => void) | undefined;
   /** The ping period: a link whose peer answers none of three pings is dialled again. */
   readonly livenessMs?: number;
+  /** Runs the liveness checks (the transport shares one among its links); else a timer of its own. */
+  readonly livenessTicker?: LivenessTicker;
+  /** The newest `seq` this node received from the peer, which its frames acknowledge. */
+  readonly receivedSeq?: () => number | undefined;
 }
 
 /** Messages queue in the socket beyond this only while a link stalls; then they are dropped. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const HANDSHAKE_TIMEOUT_MS = 3000;
 const DEFAULT_LIVENESS_MS = 1000;
-const MAX_UNANSWERED_PINGS = 3;
+/** A link that showed no sign of life for this many ping periods is given up. */
+const SILENT_PERIODS = 3;
 
 /**
  * The outbound link to one peer: dials its addresses in turn (its name's, then its altname's,
@@ -44,13 +57,25 @@ export class PeerDialer {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly backoff: Backoff;
-  /** The link's ping round: a ping out and no pong yet means the peer went silent. */
-  private pinger: NodeJS.Timeout | null = null;
-  /** Pings sent since the last pong. */
-  private unanswered = 0;
+  /** When the link last showed it delivers: it came up, a pong, an acknowledgement. */
+  private aliveAtMs = 0;
+  private readonly ticker: LivenessTicker;
+  private readonly checkLiveness = () => this.checkLink();
+  /**
+   * Link marks (protocol version 2): the next frame's `seq`, counted on across reconnects from a
+   * random start, so that an ack meant for an earlier process or link cannot pass for this one's.
+   */
+  private nextSeq = randomInt(2 ** 47);
+  /** The first `seq` sent on the current link, and the newest the peer acknowledged on it. */
+  private linkFirstSeq = 0;
+  private ackedSeq = -1;
+  /** The peer acknowledged something new since the last check: the link delivers. */
+  private proved = false;
 
   constructor(private readonly options: PeerDialerOptions) {
     this.backoff = new Backoff(options.reconnectMs.first, options.reconnectMs.last);
+    this.ticker =
+      options.livenessTicker ?? new LivenessTicker(options.livenessMs ?? DEFAULT_LIVENESS_MS);
   }
 
   get peer(): string {
@@ -76,23 +101,55 @@ export class PeerDialer {
     const ws = this.ws;
     if (!ws || this.version === null || ws.readyState !== WebSocket.OPEN) return false;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return false;
-    const text = encodePeerFrame({
-      version: this.version,
-      from: this.options.self,
-      to: this.peer,
-      kind: 'consensus',
-      message,
-    });
-    if (Buffer.byteLength(text) > this.options.maxFrameBytes) {
+    const text = encodePeerFrame(this.consensusFrame(this.version, message));
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a heartbeat is far too short to need counting.
+    const limit = this.options.maxFrameBytes;
+    const bytes = text.length * 3 > limit ? Buffer.byteLength(text) : 0;
+    if (bytes > limit) {
       this.options.log('error', 'peer-frame-not-sent', {
         peer: this.peer,
         type: message.type,
-        reason: `frame of ${Buffer.byteLength(text)} bytes is over the ${this.options.maxFrameBytes}-byte limit`,
+        reason: `frame of ${bytes} bytes is over the ${limit}-byte limit`,
       });
       return false;
     }
     ws.send(text);
     return true;
+  }
+
+  /**
+   * Sends a `kill` frame (`cman_tool kill -n`); resolves true once it was written to the link,
+   * false when there is no link up or the write failed.
+   */
+  sendKill(): Promise<boolean> {
+    const ws = this.ws;
+    if (!ws || this.version === null || ws.readyState !== WebSocket.OPEN) {
+      return Promise.resolve(false);
+    }
+    const frame = { version: this.version, from: this.options.self, to: this.peer } as const;
+    return new Promise((resolve) => {
+      ws.send(encodePeerFrame({ ...frame, kind: 'kill' }), (error) => resolve(!error));
+    });
+  }
+
+  /**
+   * The peer acknowledged `seq` (its frames' link marks): when that is a frame sent on the current
+   * link and newer than any it acknowledged before, the link delivers, and needs no ping.
+   */
+  noteAck(seq: number): void {
+    if (this.version === null || seq < this.linkFirstSeq || seq >= this.nextSeq) return;
+    if (seq <= this.ackedSeq) return;
+    this.ackedSeq = seq;
+    this.proved = true;
+    this.aliveAtMs = performance.now();
+  }
+
+  private consensusFrame(version: number, message: WireMessage): ConsensusFrame {
+    const frame = { version, from: this.options.self, to: this.peer, kind: 'consensus' as const };
+    if (version < LINK_MARKS_SINCE_VERSION) return { ...frame, message };
+    const ack = this.options.receivedSeq?.();
+    const seq = this.nextSeq++;
+    return ack === undefined ? { ...frame, message, seq } : { ...frame, message, seq, ack };
   }
 
   /** Drops the link (if any) and dials again at once. */
@@ -149,6 +206,8 @@ export class PeerDialer {
       ...tlsOptions,
       handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       maxPayload: this.options.maxFrameBytes,
+      // Frames of a few hundred bytes gain nothing from compression; the server declines it anyway.
+      perMessageDeflate: false,
       // A zero masking key, which ws then skips: masking (RFC 6455 §5.3) guards plaintext
       // proxies against crafted payloads; inside mutual TLS between nodes there are none, and
       // copying and masking every frame is idle CPU spent on nothing.
@@ -174,7 +233,7 @@ export class PeerDialer {
     });
     ws.on('message', (data) => this.receiveHello(String(data), address));
     ws.on('pong', () => {
-      this.unanswered = 0;
+      this.aliveAtMs = performance.now();
     });
     ws.on('error', (error) => {
       this.options.log('debug', 'peer-dial-failed', {
@@ -228,29 +287,38 @@ export class PeerDialer {
    * A TCP connection through a cut link, or to a host that lost power, stays open for minutes
    * while its retransmissions back off, and every message sent on it is lost: after a heal the
    * link would come back only when TCP gives up (test hosts: a healed follower stayed without
-   * its leader's answers for over 15 s). Three pings in a row without an answer (a busy peer
-   * answers late, not never) end the link, and the dialer connects afresh.
+   * its leader's answers for over 15 s). A link that shows no sign of life for three ping
+   * periods (a busy peer answers late, not never) is ended, and the dialer connects afresh.
+   *
+   * A link whose peer acknowledged a new frame since the last check (version 2's link marks)
+   * delivers as surely as one that answered a ping, so it is not pinged: between a leader and
+   * its followers the heartbeats and their answers prove both links, and only quiet links pay
+   * for pings. A fresh link counts as proved: its handshake just came back.
    */
   private watch(): void {
-    this.unwatch();
-    this.unanswered = 0;
-    this.pinger = setInterval(() => {
-      const ws = this.ws;
-      if (!ws) return;
-      if (this.unanswered >= MAX_UNANSWERED_PINGS) {
-        this.options.log('info', 'peer-link-silent', { peer: this.peer });
-        ws.terminate();
-        return;
-      }
-      this.unanswered++;
-      ws.ping();
-    }, this.options.livenessMs ?? DEFAULT_LIVENESS_MS);
-    this.pinger.unref();
+    this.aliveAtMs = performance.now();
+    this.linkFirstSeq = this.nextSeq;
+    this.proved = true;
+    this.ticker.add(this.checkLiveness);
+  }
+
+  private checkLink(): void {
+    const ws = this.ws;
+    if (!ws) return;
+    if (this.proved) {
+      this.proved = false;
+      return;
+    }
+    if (performance.now() - this.aliveAtMs >= SILENT_PERIODS * this.ticker.periodMs) {
+      this.options.log('info', 'peer-link-silent', { peer: this.peer });
+      ws.terminate();
+      return;
+    }
+    ws.ping();
   }
 
   private unwatch(): void {
-    if (this.pinger) clearInterval(this.pinger);
-    this.pinger = null;
+    this.ticker.remove(this.checkLiveness);
   }
 
   private linkDown(ws: WebSocket): void {

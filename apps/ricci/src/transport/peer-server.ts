@@ -14,6 +14,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { nodeNameOf } from '../tls/peer-identity.js';
 import {
   type ConsoleMount,
+  type LinkMarks,
   PEER_PATH,
   type TransportLog,
   type TransportTls,
@@ -25,6 +26,9 @@ export interface PeerServerOptions {
   readonly tls: TransportTls;
   readonly isMember: (name: string) => boolean;
   readonly onMessage: (message: WireMessage) => void;
+  /** A consensus frame's link marks (version 2), told before its message. */
+  readonly onLinkMarks?: ((peer: string, marks: LinkMarks) => void) | undefined;
+  readonly onKill?: ((from: string) => void) | undefined;
   readonly log: TransportLog;
   readonly maxFrameBytes: number;
   /** The protocol versions this node speaks; each link uses the highest both ends speak. */
@@ -199,6 +203,12 @@ export class PeerServer {
       );
       return;
     }
+    if (frame.kind === 'kill') {
+      // Only a peer whose certificate names a member gets here, and it speaks for itself.
+      this.options.onKill?.(peer);
+      return;
+    }
+    if (frame.seq !== undefined || frame.ack !== undefined) this.options.onLinkMarks?.(peer, frame);
     this.options.onMessage(frame.message);
   }
 

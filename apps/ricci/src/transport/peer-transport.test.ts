@@ -182,9 +182,9 @@ async function linkedPair() {
 }
 
 describe('PeerTransport', () => {
-  it('links two members, agrees version 1, and delivers messages both ways', async () => {
+  it('links two members, agrees version 2, and delivers messages both ways', async () => {
     const { node1, node2, one, two } = await linkedPair();
-    expect(node1.links()).toEqual({ node2: 1 });
+    expect(node1.links()).toEqual({ node2: 2 });
     expect(node1.send(vote('node1', 'node2'))).toBe(true);
     expect(node2.send(vote('node2', 'node1', 2))).toBe(true);
     await Promise.all([
@@ -491,6 +491,6 @@ describe('PeerTransport', () => {
     node1.configChanged([address('node3', port3)]);
     expect(node1.dialled()).toEqual(['node2', 'node3']);
     await one.untilEvent('peer-link-up', (fields) => fields.peer === 'node3');
-    expect(node1.links()).toEqual({ node2: 1, node3: 1 });
+    expect(node1.links()).toEqual({ node2: 2, node3: 2 });
   });
 });

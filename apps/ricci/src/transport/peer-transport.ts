@@ -1,9 +1,17 @@
 import { DEFAULT_MAX_PEER_FRAME_BYTES, PEER_PROTOCOL_VERSIONS } from '@quorate/protocol';
+import { LivenessTicker } from './liveness-ticker.js';
 import { PeerDialer } from './peer-dialer.js';
 import { PeerServer } from './peer-server.js';
-import type { PeerAddress, PeerTransportOptions, WireMessage } from './transport-types.js';
+import type {
+  LinkMarks,
+  PeerAddress,
+  PeerTransportOptions,
+  WireMessage,
+} from './transport-types.js';
 
 const DEFAULT_RECONNECT_MS = { first: 100, last: 2000 };
+/** How often each outbound link's liveness is checked (and a quiet link pinged). */
+const LIVENESS_MS = 1000;
 
 /**
  * The secure peer transport (DESIGN.md §3): one listening server that receives from peers
@@ -19,6 +27,9 @@ export class PeerTransport {
   private port = 0;
   /** The newest incarnation each peer's inbound frames carried. */
   private readonly incarnations = new Map<string, number>();
+  /** The newest link mark `seq` each peer's inbound frames carried: what ours acknowledge. */
+  private readonly receivedSeqs = new Map<string, number>();
+  private readonly liveness = new LivenessTicker(LIVENESS_MS);
 
   constructor(private readonly options: PeerTransportOptions) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_PEER_FRAME_BYTES;
@@ -26,9 +37,12 @@ export class PeerTransport {
     this.server = new PeerServer({
       ...options,
       onMessage: (message) => {
+        // The agent is awake anyway: a link check that fell due runs now, not on a timer.
+        this.liveness.poke();
         this.noteIncarnation(message.from, message.incarnation);
         options.onMessage(message);
       },
+      onLinkMarks: (peer, marks) => this.noteLinkMarks(peer, marks),
       maxFrameBytes: this.maxFrameBytes,
       protocolVersions: this.protocolVersions,
     });
@@ -47,6 +61,14 @@ export class PeerTransport {
   /** Sends one consensus or controller message; false when it was dropped (consensus will resend). */
   send(message: WireMessage): boolean {
     return this.dialers.get(message.to)?.send(message) ?? false;
+  }
+
+  /**
+   * `cman_tool kill -n peer`: sends the peer a `kill` frame on its outbound link; true once
+   * written to the link, false when there is no link to it.
+   */
+  kill(peer: string): Promise<boolean> {
+    return this.dialers.get(peer)?.sendKill() ?? Promise.resolve(false);
   }
 
   /** Peers with an outbound link up, and the protocol version agreed with each. */
@@ -99,6 +121,12 @@ export class PeerTransport {
     if (known !== undefined) this.dialers.get(peer)?.redial('the peer restarted');
   }
 
+  /** A peer's frame numbers what it sent us and acknowledges what we sent it (version 2). */
+  private noteLinkMarks(peer: string, { seq, ack }: LinkMarks): void {
+    if (seq !== undefined) this.receivedSeqs.set(peer, seq);
+    if (ack !== undefined) this.dialers.get(peer)?.noteAck(ack);
+  }
+
   /** Peers dialled now (tests). */
   dialled(): string[] {
     return [...this.dialers.keys()].sort();
@@ -127,6 +155,8 @@ export class PeerTransport {
       protocolVersions: this.protocolVersions,
       reconnectMs: this.options.reconnectMs ?? DEFAULT_RECONNECT_MS,
       onLinkChange: this.options.onLinkChange,
+      livenessTicker: this.liveness,
+      receivedSeq: () => this.receivedSeqs.get(peer.name),
     });
     this.dialers.set(peer.name, dialer);
     return dialer;

@@ -14,6 +14,14 @@ export type TransportLog = (
   fields: Record<string, unknown>,
 ) => void;
 
+/** What a version 2 consensus frame says about the links: see `LINK_MARKS_SINCE_VERSION`. */
+export interface LinkMarks {
+  /** The frame's number on its sender's outbound link. */
+  readonly seq?: number | undefined;
+  /** The newest `seq` its sender received from its addressee. */
+  readonly ack?: number | undefined;
+}
+
 /** A peer and the `host:port` addresses it listens on: its name's first, then its `altname`'s. */
 export interface PeerAddress {
   readonly name: string;
@@ -37,6 +45,11 @@ export interface PeerTransportOptions {
   /** Whether `name` is a node of the committed configuration; asked on every new connection. */
   readonly isMember: (name: string) => boolean;
   readonly onMessage: (message: WireMessage) => void;
+  /**
+   * A member's `kill` frame (`cman_tool kill -n` on `from`) arrived on its authenticated link:
+   * this node must exit at once, without its leave notice.
+   */
+  readonly onKill?: (from: string) => void;
   readonly log: TransportLog;
   /** Frames larger than this are refused (and not sent); the default is the protocol's. */
   readonly maxFrameBytes?: number;
