@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,23 @@ const fingerprints = new Map<string, string>();
 const daemons = new Map<string, RunningDaemon>();
 const logged: { message: string; fields: Record<string, unknown> }[] = [];
 const links: ClusterLink[] = [];
+/** Woken by every line any agent logs: tests wait on the agents' state without sleeping. */
+const agentLogWaiters: (() => void)[] = [];
+const agentLog = () => {
+  for (const wake of agentLogWaiters.splice(0)) wake();
+};
+
+async function untilAgents(holds: () => boolean): Promise<void> {
+  while (!holds()) await new Promise<void>((resolve) => agentLogWaiters.push(resolve));
+}
+
+const stateOf = (name: string) => daemons.get(name)?.host.serviceController()?.state();
+const clusterTrusts = (name: string) =>
+  stateOf(name)?.trustedConsoles[identity.fingerprint] !== undefined;
+const pinnedBy = (name: string) => {
+  const file = join(root, name, CONSOLE_DIR, TRUSTED_CONSOLES_FILE);
+  return existsSync(file) && readFileSync(file, 'utf8').includes(identity.fingerprint);
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -84,7 +101,7 @@ beforeAll(async () => {
     mkdirSync(join(root, `${name}-etc`));
     writeFileSync(join(root, `${name}-etc`, 'cluster.conf'), conf);
   }
-  const started = await Promise.all(NAMES.map((_, i) => startDaemon(optionsFor(i), () => {})));
+  const started = await Promise.all(NAMES.map((_, i) => startDaemon(optionsFor(i), agentLog)));
   for (const [i, daemon] of started.entries()) daemons.set(NAMES[i]!, daemon);
 });
 
@@ -153,7 +170,11 @@ describe('AgentClusterLinks against real agents', () => {
     });
   });
 
-  it('connects with the password, pins every agent, and is pinned by every agent', async () => {
+  it('connects with the password, pins every agent, and is trusted by the whole cluster', async () => {
+    // A quorate cluster with a leader records the trust before the first welcome.
+    await untilAgents(() =>
+      NAMES.some((name) => daemons.get(name)!.host.serviceController()?.isLeaderReady()),
+    );
     const link = await factory().connect({
       address: HOST,
       port: ports[0]!,
@@ -172,10 +193,12 @@ describe('AgentClusterLinks against real agents', () => {
         agentFingerprint: fingerprints.get(name),
       })),
     );
-    for (const name of NAMES) {
-      const trusted = readFileSync(join(root, name, CONSOLE_DIR, TRUSTED_CONSOLES_FILE), 'utf8');
-      expect(trusted).toContain(identity.fingerprint);
-    }
+    expect(logged.map((line) => line.message)).toContain(
+      'cluster link: the cluster trusts this console',
+    );
+    // No other node heard the password: they accept the console through the cluster state.
+    expect(NAMES.map(pinnedBy)).toEqual([true, false, false]);
+    await untilAgents(() => NAMES.every(clusterTrusts));
     pinned = snapshot.nodes;
   });
 
@@ -204,6 +227,14 @@ describe('AgentClusterLinks against real agents', () => {
       version: 2,
     });
     await snapshotWhere(link, (snapshot) => snapshot.status.cluster.configVersion === 2);
+  });
+
+  it('a console that forgot the password reaches a node that never saw it', async () => {
+    const link = factory().reconnect([pinned[2]!]);
+    links.push(link);
+    await stateReached(link, 'connected');
+    expect(link.snapshot()?.status.local.name).toBe('node3');
+    link.close();
   });
 
   it('refuses an agent whose certificate is not the pinned one', async () => {
@@ -244,5 +275,23 @@ describe('AgentClusterLinks against real agents', () => {
       type: 'fence-ack',
       ok: false,
     });
+  });
+
+  it('revokes its trust when asked (the cluster is removed): no node takes the certificate after', async () => {
+    const survivors = NAMES.filter((name) => daemons.has(name));
+    const node = pinned.find((candidate) => candidate.name === survivors[0])!;
+    const link = factory().reconnect([node]);
+    await stateReached(link, 'connected');
+    await expect(link.revokeTrust!()).resolves.toBe(true);
+    link.close();
+    await untilAgents(() =>
+      survivors.every((name) => stateOf(name)?.revokedConsoles[identity.fingerprint] !== undefined),
+    );
+    expect(survivors.filter(clusterTrusts)).toEqual([]);
+    const after = factory().reconnect(pinned.filter((candidate) => daemons.has(candidate.name)));
+    links.push(after);
+    await stateReached(after, 'lost');
+    const refusals = logged.filter((line) => line.message === 'cluster link: attempt failed');
+    expect(refusals.at(-1)?.fields.detail).toMatch(/neither trusted by the cluster nor pinned/);
   });
 });

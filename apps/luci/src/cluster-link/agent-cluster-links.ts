@@ -57,10 +57,12 @@ interface Settings extends SessionSettings {
 
 /**
  * luci's production `ClusterLinkFactory`: links over the agents' console API (DESIGN.md §3).
- * `connect` authenticates with the agent password to the node the administrator named, then to
- * every other node it lists, so that each pins this console's certificate (until the trusted
- * consoles are replicated state); every agent's certificate fingerprint is pinned on first
- * sight, or from a fingerprint a pinned agent vouched for, and a changed one is refused.
+ * `connect` authenticates with the agent password to the node the administrator named, which
+ * has the cluster trust this console's certificate (replicated state): every node then accepts
+ * the certificate alone. Only when that agent says the cluster could not record it (no quorum,
+ * an older agent) does the console say hello with the password to every other node, so that
+ * each pins it. Every agent's certificate fingerprint is pinned on first sight, or from a
+ * fingerprint a pinned agent vouched for, and a changed one is refused.
  */
 export class AgentClusterLinks implements ClusterLinkFactory {
   readonly available = true;
@@ -94,7 +96,11 @@ export class AgentClusterLinks implements ClusterLinkFactory {
       port: target.port,
       agentFingerprint: first.fingerprint,
     });
-    await link.introduceToOthers(first.welcome.node);
+    if (first.welcome.consoleTrust === 'cluster') {
+      this.settings.log('info', 'cluster link: the cluster trusts this console', {
+        node: first.welcome.node,
+      });
+    } else await link.introduceToOthers(first.welcome.node);
     try {
       await link.adopt(first);
     } catch (error) {
@@ -166,7 +172,11 @@ class AgentClusterLink implements ClusterLink {
   constructor(
     private readonly settings: Settings,
     nodes: readonly DiscoveredNode[],
-    /** Kept from `connect` only: it lets this link introduce the console to a node anew. */
+    /**
+     * Kept from `connect` only, for a node that does not know the cluster's trust yet (it lags
+     * behind the log, or the cluster could not record it): it lets this link introduce the
+     * console to that node anew.
+     */
     private readonly password: string | null,
   ) {
     this.nodes = [...nodes];
@@ -235,6 +245,33 @@ class AgentClusterLink implements ClusterLink {
       return reply.lines;
     } finally {
       if (session !== current) session.close();
+    }
+  }
+
+  async revokeTrust(): Promise<boolean> {
+    const session = this.current.state === 'connected' ? this.session : null;
+    if (!session) {
+      this.settings.log('warn', 'cluster link: could not revoke the console: no agent reachable', {
+        cluster: this.clusterName,
+      });
+      return false;
+    }
+    try {
+      const reply = await session.call({ type: 'revoke-console' });
+      if (reply.type !== 'console-revoked')
+        throw new Error(`the agent answered revoke-console with ${reply.type}`);
+      this.settings.log(reply.cluster ? 'info' : 'warn', 'cluster link: revoked the console', {
+        node: session.welcome.node,
+        cluster: reply.cluster,
+        detail: reply.message,
+      });
+      return reply.cluster;
+    } catch (error) {
+      this.settings.log('warn', 'cluster link: could not revoke the console', {
+        node: session.welcome.node,
+        detail: (error as Error).message,
+      });
+      return false;
     }
   }
 

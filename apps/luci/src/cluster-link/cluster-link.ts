@@ -73,6 +73,12 @@ export interface ClusterLink {
   metadata(): Promise<AgentInfo>;
   /** The newest `limit` lines of `node`'s agent log, oldest first, asked of that node's agent. */
   logs(node: string, limit: number): Promise<readonly AgentLogLine[]>;
+  /**
+   * Asks the cluster to stop trusting this console's certificate (the console removes the
+   * cluster); resolves true once the cluster committed it, false when it could not (no agent
+   * reachable, no quorum). Never rejects. Absent from links that hold no trust.
+   */
+  revokeTrust?(): Promise<boolean>;
   close(): void;
 }
 

@@ -115,13 +115,14 @@ export class ClusterRegistry {
     return row;
   }
 
+  /** Forgets the cluster; its agents are asked, where reachable, to stop trusting this console. */
   remove(cluster: ClusterRow): void {
     const entry = this.links.get(cluster.name);
     entry?.unsubscribe();
-    entry?.link.close();
     this.links.delete(cluster.name);
     this.store.clusters.remove(cluster.id);
     this.onChange();
+    if (entry) revokeThenClose(entry.link);
   }
 
   private attach(name: string, link: ClusterLink): void {
@@ -130,6 +131,18 @@ export class ClusterRegistry {
     const snapshot = link.snapshot();
     if (snapshot) this.onChange({ cluster: name, change: { kind: 'snapshot', snapshot } });
   }
+}
+
+/** A link that holds a trust gives it back first (where an agent is reachable), then closes. */
+function revokeThenClose(link: ClusterLink): void {
+  if (!link.revokeTrust) {
+    link.close();
+    return;
+  }
+  void link
+    .revokeTrust()
+    .catch(() => false)
+    .finally(() => link.close());
 }
 
 const iso = (epochMs: number): string => new Date(epochMs).toISOString();

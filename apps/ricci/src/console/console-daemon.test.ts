@@ -96,6 +96,8 @@ describe('the console API of a running agent', () => {
     expect(await next((f) => f.type === 'welcome')).toMatchObject({
       node: 'node1',
       nodes: [{ name: 'node1', address: HOST, port: daemon.port }],
+      // No cluster.conf yet, so no resource manager and no replicated state: its own pin only.
+      consoleTrust: 'node',
     });
     send({ version: 1, id: 1, type: 'logs' });
     const logs = await next((f) => f.type === 'logs');

@@ -27,9 +27,10 @@ import { checked } from '../control/control-server.js';
 import type { ConsoleMount, TransportLog } from '../transport/transport-types.js';
 import { readAgentPasswordHash, verifyAgentPassword } from './agent-password.js';
 import { AuthLimiter } from './auth-limiter.js';
+import type { ClusterConsoleTrust } from './cluster-trust.js';
 import { consoleEventOf } from './console-events.js';
+import { ConsoleTrustGate, type ConsoleTrustLevel } from './console-trust-gate.js';
 import type { LogRing } from './log-ring.js';
-import { TrustedConsoles } from './trusted-consoles.js';
 
 /** A node and where its agent listens, as the welcome lists them. */
 export interface AgentAddress {
@@ -61,6 +62,10 @@ export interface ConsoleApiOptions {
   readonly maxFrameBytes?: number;
   /** A connection that has not authenticated by then is closed. */
   readonly helloTimeoutMs?: number;
+  /** The cluster's trusted consoles; absent, the agent keeps only its own pins (a bare node). */
+  readonly clusterTrust?: ClusterConsoleTrust;
+  /** How long a password hello waits for the cluster to commit the trust (default 3 s). */
+  readonly trustWaitMs?: number;
 }
 
 /**
@@ -98,7 +103,7 @@ export class ConsoleApi implements ConsoleMount {
   readonly path = CONSOLE_API_PATH;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
-  private readonly trusted: TrustedConsoles;
+  private readonly trust: ConsoleTrustGate;
   private readonly limiter: AuthLimiter;
   private readonly peerFingerprints = new Map<string, string>();
   private readonly agentFingerprint: string;
@@ -118,7 +123,12 @@ export class ConsoleApi implements ConsoleMount {
     this.now = options.now ?? Date.now;
     this.startedMs = this.now();
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_CONSOLE_FRAME_BYTES;
-    this.trusted = new TrustedConsoles(options.stateDir);
+    this.trust = new ConsoleTrustGate({
+      stateDir: options.stateDir,
+      log: options.log,
+      ...(options.clusterTrust ? { cluster: options.clusterTrust } : {}),
+      ...(options.trustWaitMs === undefined ? {} : { trustWaitMs: options.trustWaitMs }),
+    });
     this.limiter = options.limiter ?? new AuthLimiter();
     this.agentFingerprint = new X509Certificate(options.agentCertPem).fingerprint256;
     this.wss = new WebSocketServer({
@@ -145,6 +155,7 @@ export class ConsoleApi implements ConsoleMount {
 
   /** Every core event passes here: transitions are pushed at once, the status within a tick. */
   coreEvent(event: ObserverEvent | ControllerEvent): void {
+    this.trust.coreEvent(event);
     const consoleEvent = consoleEventOf(event, { node: this.options.nodeName, atMs: this.now() });
     if (consoleEvent !== null) {
       for (const session of this.subscribers()) {
@@ -174,6 +185,7 @@ export class ConsoleApi implements ConsoleMount {
 
   close(): void {
     this.closed = true;
+    this.trust.close();
     if (this.statusTimer !== null) clearTimeout(this.statusTimer);
     this.statusTimer = null;
     for (const session of this.sessions) {
@@ -302,17 +314,18 @@ export class ConsoleApi implements ConsoleMount {
       );
     }
     if (hello.auth.kind === 'certificate') {
-      if (this.trusted.has(fingerprint)) return this.welcome(session, hello, 'certificate');
+      if (this.trust.accepts(fingerprint))
+        return this.welcome(session, hello, 'certificate', this.trust.level(fingerprint));
       this.options.log('warn', 'console-auth-refused', {
         remote,
         fingerprint,
-        reason: 'certificate not pinned',
+        reason: 'certificate neither trusted by the cluster nor pinned here',
       });
       return this.refuse(
         session,
         null,
         'CONSOLE_API_CERTIFICATE_NOT_TRUSTED',
-        `certificate ${fingerprint} is not pinned on ${this.options.nodeName}; authenticate with the agent password`,
+        `certificate ${fingerprint} is neither trusted by the cluster nor pinned on ${this.options.nodeName}; authenticate with the agent password`,
       );
     }
     const retryAfterMs = this.limiter.retryAfterMs(remote, this.now());
@@ -353,11 +366,8 @@ export class ConsoleApi implements ConsoleMount {
       return this.refuse(session, null, 'CONSOLE_API_AUTH_FAILED', 'the agent password is wrong');
     }
     this.limiter.succeed(remote);
-    if (!this.trusted.has(fingerprint)) {
-      this.trusted.pin(fingerprint, remote, this.now());
-      this.options.log('info', 'console-pinned', { remote, fingerprint });
-    }
-    return this.welcome(session, hello, 'password');
+    const level = await this.trust.passwordProven(fingerprint, remote, this.now());
+    return this.welcome(session, hello, 'password', level);
   }
 
   /**
@@ -374,6 +384,7 @@ export class ConsoleApi implements ConsoleMount {
     session: Session,
     hello: ConsoleHello,
     auth: 'password' | 'certificate',
+    consoleTrust: ConsoleTrustLevel,
   ): Promise<void> {
     const version = negotiateConsoleVersion(hello.versions) ?? Math.max(...CONSOLE_API_VERSIONS);
     const status = await this.options.provider.status();
@@ -390,6 +401,7 @@ export class ConsoleApi implements ConsoleMount {
       remote: session.remote,
       fingerprint: session.fingerprint,
       auth,
+      consoleTrust,
       version,
     });
     this.send(session, {
@@ -401,6 +413,7 @@ export class ConsoleApi implements ConsoleMount {
       nodes,
       agentFingerprint: this.agentFingerprint,
       auth,
+      consoleTrust,
     });
   }
 
@@ -439,7 +452,28 @@ export class ConsoleApi implements ConsoleMount {
       }
       case 'action':
         return this.startTask(session, request);
+      case 'revoke-console':
+        return this.revokeConsole(session, request);
     }
+  }
+
+  /** Revokes a console (this one by default) in the cluster and drops this node's pin. */
+  private async revokeConsole(
+    session: Session,
+    request: Extract<ConsoleRequest, { type: 'revoke-console' }>,
+  ): Promise<void> {
+    // A session past its hello always has a certificate.
+    const fingerprint = request.fingerprint ?? session.fingerprint!;
+    const { cluster, message } = await this.trust.revoke(fingerprint);
+    this.options.log('info', 'console-revoked', {
+      remote: session.remote,
+      by: session.fingerprint,
+      fingerprint,
+      cluster,
+      detail: message,
+    });
+    const reply = { version: this.versionOf(session), id: request.id };
+    this.send(session, { ...reply, type: 'console-revoked', fingerprint, cluster, message });
   }
 
   /** Answers at once with a task id; the result follows in `task` frames. */

@@ -13,13 +13,18 @@ export interface TrustedConsole {
   readonly pinnedMs: number;
   /** The address the password hello came from, for the administrator reading the file. */
   readonly remote: string;
+  /**
+   * The cluster log index this node had applied when it pinned (0 without a resource
+   * manager): a revocation the log commits later voids the pin.
+   */
+  readonly clusterIndex: number;
 }
 
 /**
- * The console certificates this node trusts, in `STATE_DIR/console/trusted-consoles.json`
- * (0600, written atomically). DESIGN.md wants them in the replicated cluster state so that a
- * console added through one node is trusted by all; until the core has an entry kind for
- * them, each node pins the consoles that authenticated to it.
+ * The console certificates this node pinned itself, in `STATE_DIR/console/trusted-consoles.json`
+ * (0600, written atomically). The cluster's trust lives in the replicated state
+ * (`ControllerState.trustedConsoles`); this file is what lets a bare node, or a node whose
+ * cluster could not record the trust (no quorum), accept a console that proved the password.
  */
 export class TrustedConsoles {
   private readonly byFingerprint = new Map<string, TrustedConsole>();
@@ -38,10 +43,26 @@ export class TrustedConsoles {
     return [...this.byFingerprint.values()];
   }
 
-  /** Pins `fingerprint` durably before it returns; pinning a pinned one changes nothing. */
-  pin(fingerprint: string, remote: string, nowMs: number): void {
-    if (this.byFingerprint.has(fingerprint)) return;
-    this.byFingerprint.set(fingerprint, { fingerprint, pinnedMs: nowMs, remote });
+  get(fingerprint: string): TrustedConsole | undefined {
+    return this.byFingerprint.get(fingerprint);
+  }
+
+  /** Pins `fingerprint` durably before it returns, as of the log index `clusterIndex`. */
+  pin(fingerprint: string, remote: string, nowMs: number, clusterIndex = 0): void {
+    const pinned = this.byFingerprint.get(fingerprint);
+    if (pinned && pinned.clusterIndex >= clusterIndex) return;
+    this.byFingerprint.set(fingerprint, { fingerprint, pinnedMs: nowMs, remote, clusterIndex });
+    this.save();
+  }
+
+  /** Drops the pin durably; true when there was one. */
+  unpin(fingerprint: string): boolean {
+    if (!this.byFingerprint.delete(fingerprint)) return false;
+    this.save();
+    return true;
+  }
+
+  private save(): void {
     const dir = join(this.stateDir, CONSOLE_DIR);
     ensurePrivateDir(dir);
     writeFileAtomically(this.path, `${JSON.stringify(this.list(), null, 2)}\n`, SECRET_FILE_MODE);
@@ -60,7 +81,10 @@ function readTrusted(path: string): TrustedConsole[] {
   const parsed: unknown = JSON.parse(text);
   if (!Array.isArray(parsed)) throw new Error(`${path}: not a JSON array of pinned consoles`);
   return parsed.map((entry: unknown, i) => {
-    const { fingerprint, pinnedMs, remote } = (entry ?? {}) as Record<string, unknown>;
+    const { fingerprint, pinnedMs, remote, clusterIndex } = (entry ?? {}) as Record<
+      string,
+      unknown
+    >;
     if (!certificateFingerprintSchema.safeParse(fingerprint).success) {
       throw new Error(`${path}: /${i}/fingerprint: not a SHA-256 fingerprint`);
     }
@@ -68,6 +92,8 @@ function readTrusted(path: string): TrustedConsole[] {
       fingerprint: fingerprint as string,
       pinnedMs: typeof pinnedMs === 'number' ? pinnedMs : 0,
       remote: typeof remote === 'string' ? remote : '',
+      // Pins written before the cluster kept trust count as made before any revocation.
+      clusterIndex: typeof clusterIndex === 'number' ? clusterIndex : 0,
     };
   });
 }

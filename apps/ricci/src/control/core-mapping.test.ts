@@ -38,7 +38,7 @@ describe("the core's shapes on the control socket", () => {
       rule: 'not-quorate',
       message: 'Unable to honor update request. Cluster is not quorate.',
     });
-    const accepted = configUpdateResultOf(5, { accepted: true, index: 9, version: 6 });
+    const accepted = configUpdateResultOf(5, { accepted: true, version: 6 });
     expect(accepted).toEqual({
       type: 'config-update',
       accepted: true,

@@ -35,7 +35,9 @@ export function rmResultOf(
 /** A proposal's result, with the version it replaces for "updated from version A to B". */
 export function configUpdateResultOf(
   previousVersion: number,
-  result: ConfigProposalResult,
+  result:
+    | { readonly accepted: true; readonly version: number }
+    | Extract<ConfigProposalResult, { accepted: false }>,
 ): ConfigUpdateResult {
   if (result.accepted) {
     return { type: 'config-update', accepted: true, previousVersion, version: result.version };

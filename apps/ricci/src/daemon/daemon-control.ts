@@ -20,7 +20,9 @@ import type {
 } from '@quorate/protocol';
 import type { ControlProvider } from '../control/control-provider.js';
 import { configUpdateResultOf, rmResultOf, serviceStatusOf } from '../control/core-mapping.js';
+import { ConfigRequests } from './config-requests.js';
 import type { NodeHost } from './node-host.js';
+import { VoteRequests } from './vote-requests.js';
 
 /** A clusvcadm request with no answer after this long fails rather than hang the command. */
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -35,6 +37,8 @@ export interface DaemonControlOptions {
   readonly acknowledgeManualFence: (node: string) => void;
   /** cman_tool leave: stop this agent as SIGTERM does. */
   readonly leave: () => void;
+  /** cman_tool kill -n NODE: checks NODE and sends it the kill (kill-request.ts). */
+  readonly kill: (node: string) => Promise<ControlResult>;
 }
 
 type RmAnswer = Extract<ControllerEvent, { type: 'request-result' }>;
@@ -43,11 +47,39 @@ export class DaemonControl implements ControlProvider {
   private nextRequest = 0;
   private readonly waiting = new Map<string, (answer: RmAnswer) => void>();
   private parsed: { text: string; conf: ClusterConf } | null = null;
+  /** cman_tool votes, leave remove and join; a node that left with `remove` asks back its votes. */
+  private readonly votes: VoteRequests;
+  /** cluster.conf proposals, taken on any node through the controller's config desk. */
+  private readonly config: ConfigRequests;
 
-  constructor(private readonly options: DaemonControlOptions) {}
+  constructor(private readonly options: DaemonControlOptions) {
+    const { nodeName, host, input, leave } = options;
+    this.config = new ConfigRequests({
+      hasController: () => host.serviceController() !== null,
+      submit: (request) => {
+        let taken = false;
+        input(() => {
+          host.receive(request);
+          taken = true;
+        });
+        return taken;
+      },
+      proposeLocally: (text) => {
+        let result: ReturnType<NodeHost['proposeConfig']> | null = null;
+        input(() => {
+          result = host.proposeConfig(text);
+        });
+        return result;
+      },
+    });
+    const propose = (text: string) => this.config.propose(text);
+    this.votes = new VoteRequests({ nodeName, host, leave, propose });
+    this.votes.startRestore();
+  }
 
   /** Every controller event passes here; a request's result answers its waiting command. */
   controllerEvent(event: ControllerEvent): void {
+    this.config.controllerEvent(event);
     if (event.type !== 'request-result') return;
     this.waiting.get(event.id)?.(event);
   }
@@ -129,6 +161,7 @@ export class DaemonControl implements ControlProvider {
       case 'config-update':
         return this.configUpdate(action.text);
       case 'node':
+        if (action.request.kind === 'kill') return this.options.kill(action.request.node);
         return this.nodeRequest(action.request);
     }
   }
@@ -183,17 +216,15 @@ export class DaemonControl implements ControlProvider {
     return { type: 'fence-ack', ok: true, message: `fence of ${node} acknowledged` };
   }
 
-  private configUpdate(text: string): ControlResult {
+  private async configUpdate(text: string): Promise<ControlResult> {
     const previousVersion = this.options.host.status().configVersion;
-    let result: ReturnType<NodeHost['proposeConfig']> | undefined;
-    this.options.input(() => {
-      result = this.options.host.proposeConfig(text);
-    });
-    if (!result) throw new Error('config-update: the node took no input (it is stopping)');
-    return configUpdateResultOf(previousVersion, result);
+    return configUpdateResultOf(previousVersion, await this.config.propose(text));
   }
 
-  private nodeRequest(request: NodeRequest): ControlResult {
+  private nodeRequest(request: NodeRequest): ControlResult | Promise<ControlResult> {
+    if (request.kind === 'votes') return this.votes.setVotes(request.votes);
+    if (request.kind === 'join') return this.votes.join();
+    if (request.kind === 'leave' && request.remove) return this.votes.leaveRemove(request.force);
     if (request.kind === 'leave') {
       this.options.leave();
       return { type: 'node', ok: true, message: 'leaving the cluster' };

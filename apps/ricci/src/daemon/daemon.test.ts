@@ -255,12 +255,26 @@ describe('ricci daemon', () => {
       request: { kind: 'expected', votes: 3 },
     });
     expect(expected.result).toMatchObject({ type: 'node', ok: true });
-    const kill = await action(0, { type: 'node', request: { kind: 'kill', node: 'node3' } });
-    expect(kill.result).toEqual({
+    const unknown = await action(0, { type: 'node', request: { kind: 'kill', node: 'nodeX' } });
+    expect(unknown.result).toEqual({
       type: 'node',
       ok: false,
-      message: 'cman_tool kill: not supported yet by this agent',
+      message: 'no such node in the cluster configuration',
     });
+    // cman_tool kill -n node3 on node1: node3 falls silent without a goodbye, so the others
+    // lose it rather than see it leave.
+    const kill = await action(0, { type: 'node', request: { kind: 'kill', node: 'node3' } });
+    expect(kill.result).toEqual({ type: 'node', ok: true, message: 'kill sent to node3' });
+    const killed = await agents[2]!.until((l) => l.event === 'killed');
+    expect(killed.fields.from).toBe('node1');
+    for (const agent of agents.slice(0, 2)) {
+      const change = await agent.until(
+        (l) =>
+          l.event === 'membership-changed' &&
+          (l.fields.lost as string[] | undefined)?.includes('node3') === true,
+      );
+      expect(change.fields.left).not.toContain('node3');
+    }
   });
 
   it('refuses a second agent on the same state directory', async () => {

@@ -8,6 +8,7 @@ import { METADATA_CACHE_FILE, MetadataCache } from '../agent-runner/metadata-cac
 import { discoverAgents, discoverFenceAgents } from '../agent-runner/metadata-discovery.js';
 import { ResourceAgentRunner } from '../agent-runner/resource-agent-runner.js';
 import { CONSOLE_DIR } from '../console/agent-password.js';
+import { ClusterConsoleTrust } from '../console/cluster-trust.js';
 import { type AgentAddress, ConsoleApi } from '../console/console-server.js';
 import { LogRing } from '../console/log-ring.js';
 import { readStdin, runPasswordCommand } from '../console/password-command.js';
@@ -30,6 +31,7 @@ import { PeerTransport } from '../transport/peer-transport.js';
 import { DaemonControl } from './daemon-control.js';
 import { type DaemonOptions, OptionsError, parseDaemonArgs, USAGE } from './daemon-options.js';
 import { type JsonLog, jsonLog } from './json-log.js';
+import { KILLED_EXIT_STATUS, obeyKill, requestKill } from './kill-request.js';
 import { NodeHost } from './node-host.js';
 import { TickClock } from './tick-clock.js';
 import { type ClusterView, clusterView } from './voting-config.js';
@@ -101,7 +103,9 @@ export async function runRicci(
     leaveRequested = () => resolve('cman_tool leave');
   });
   try {
-    daemon = await startDaemon(options, log, leaveRequested);
+    // A kill from a peer (cman_tool kill -n) ends the process at once: no leave, no stops.
+    const killed = () => process.exit(KILLED_EXIT_STATUS);
+    daemon = await startDaemon(options, log, leaveRequested, killed);
   } catch (error) {
     if (error instanceof CorruptStateError || error instanceof StateDirLockedError) {
       log('error', error instanceof CorruptStateError ? 'state-corrupt' : 'state-dir-locked', {
@@ -129,11 +133,16 @@ export async function runRicci(
 }
 
 /** Starts an agent from parsed options (the test-host tests start it through `bin/ricci`). */
-/** `onLeaveRequested`: `cman_tool leave` on the control socket asks the agent to stop. */
+/**
+ * `onLeaveRequested`: `cman_tool leave` on the control socket asks the agent to stop.
+ * `onKilled`: a member's `cman_tool kill -n` named this node, silent from then on (`killed`
+ * logged); `ricci` exits the process, a test stops the agent as after a crash.
+ */
 export async function startDaemon(
   options: DaemonOptions,
   log: JsonLog,
   onLeaveRequested: () => void = () => {},
+  onKilled: (from: string) => void = () => {},
 ): Promise<RunningDaemon> {
   ensurePrivateDir(options.stateDir);
   const lock = lockStateDir(options.stateDir);
@@ -155,7 +164,7 @@ export async function startDaemon(
     const opened = storage;
     const agent = { node: options.nodeName, version: RICCI_VERSION };
     return await startWithMetrics(options.metricsListen, agent, log, (nodeLog) =>
-      startNode(options, nodeLog, opened, lock, onLeaveRequested),
+      startNode(options, nodeLog, opened, lock, onLeaveRequested, onKilled),
     );
   } catch (error) {
     storage?.close();
@@ -170,6 +179,7 @@ async function startNode(
   storage: DurableLog,
   lock: StateDirLock,
   onLeaveRequested: () => void,
+  onKilled: (from: string) => void,
 ): Promise<RunningDaemon> {
   // The console's `logs` request reads the newest lines from here.
   const logRing = new LogRing();
@@ -200,6 +210,16 @@ async function startNode(
   const tls = readNodeTls(tlsDirIn(options.stateDir), options.nodeName);
   let control: DaemonControl | null = null;
   let listenPort = options.port;
+  // Trusted consoles are replicated state: changes go through the core like a clusvcadm request.
+  const clusterTrust = new ClusterConsoleTrust({
+    state: () => host?.serviceController()?.state() ?? null,
+    submit: (trustInput) => {
+      const running = host;
+      if (running === null) return false;
+      input(() => running.receive(trustInput));
+      return true;
+    },
+  });
   const consoleApi = new ConsoleApi({
     nodeName: options.nodeName,
     agentVersion: RICCI_VERSION,
@@ -223,8 +243,18 @@ async function startNode(
     logs: logRing,
     log: (level, event, fields) => log(level, event, fields),
     tickMs: options.tickMs,
+    clusterTrust,
   });
-  const transport = peerTransport(options, view, tls, consoleApi, log, clock, () => host);
+  const killed = (from: string) =>
+    obeyKill(from, {
+      log,
+      silence: () => {
+        host?.stop();
+        clock.stop();
+      },
+      exit: onKilled,
+    });
+  const transport = peerTransport(options, view, tls, consoleApi, log, clock, () => host, killed);
   /**
    * Every input other than a peer message goes through here: the ticks the clock let pass
    * come first, and since the input may end a quiet spell, the clock wakes tick by tick again.
@@ -270,6 +300,14 @@ async function startNode(
     input,
     acknowledgeManualFence: (victim) => executor.acknowledgeManualFence(victim),
     leave: onLeaveRequested,
+    kill: (node) =>
+      requestKill(node, {
+        nodeName: options.nodeName,
+        log,
+        status: () => running.status(),
+        sendKill: (peer) => transport.kill(peer),
+        killSelf: () => killed(options.nodeName),
+      }),
   });
   // The new incarnation is durable before any peer can hear of it.
   host.drain();
@@ -341,6 +379,7 @@ function peerTransport(
   log: JsonLog,
   clock: TickClock,
   host: () => NodeHost | null,
+  onKill: (from: string) => void,
 ): PeerTransport {
   const startupVoters = new Set(view.config.voters.map((voter) => voter.id));
   return new PeerTransport({
@@ -350,8 +389,9 @@ function peerTransport(
     tls,
     peers: view.peers,
     console: consoleApi,
-    // The committed configuration decides once there is one (a deleted node is refused).
-    isMember: (name) => host()?.status().voters.includes(name) ?? startupVoters.has(name),
+    // The configuration in force decides once there is one (a deleted node is refused; one
+    // with votes="0" is still a member).
+    isMember: (name) => host()?.status().listed.includes(name) ?? startupVoters.has(name),
     onMessage: (message) => {
       const running = host();
       if (!running) return;
@@ -360,6 +400,7 @@ function peerTransport(
       running.receive(message);
       clock.sleepUntil(running.quietUntilTick(message));
     },
+    onKill,
     log: (level, event, fields) => log(level, event, fields),
   });
 }

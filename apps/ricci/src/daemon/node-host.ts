@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import {
   ClusterNode,
   type ConfigProposalResult,
@@ -192,6 +193,21 @@ export class NodeHost {
     const result = this.node.proposeConfig({ kind: 'file', text });
     this.scheduleDrain();
     return result;
+  }
+
+  /** The newest cluster.conf in the log, committed or not: what edits apply to. */
+  newestConfigText(): string | null {
+    return this.node.newestConfigText();
+  }
+
+  /** Writes one line to the agent's log (for helpers the daemon builds around the host). */
+  logEvent(...line: Parameters<JsonLog>): void {
+    this.options.log(...line);
+  }
+
+  /** The node's state folder (its log lives there). */
+  stateDir(): string {
+    return dirname(this.options.storage.path);
   }
 
   /**

@@ -12,7 +12,9 @@ import {
 import { CcsToolError, configPath, readConfigFile } from '../ccs-tool/config-file.js';
 import { type CommandIo, type Env, type RunOptions, systemClock } from '../command-io.js';
 import { quorateVersion } from '../version.js';
+import { type AgentStartHost, systemStartHost } from './agent-start.js';
 import { formatCmanNodes, formatCmanStatus, formatCmanVersion } from './format.js';
+import { JoinError, joinCluster } from './join.js';
 
 export const cmanToolUsage = `Usage: cman_tool COMMAND [options]
 
@@ -23,8 +25,11 @@ export const cmanToolUsage = `Usage: cman_tool COMMAND [options]
   expected -e VOTES      set expected votes (while inquorate: only once every absent
                          voter is fenced or acknowledged)
   votes -v VOTES         set this node's votes
-  join                   rejoin the cluster after a leave
-  leave [remove] [force] leave the cluster; remove lowers the others' expected votes
+  join [-w] [-t SECONDS] start the agent when none runs (systemctl start quorate-ricci, else
+                         ricci with $RICCI_OPTS, /etc/default/quorate-ricci or
+                         /etc/quorate/ricci.json); -w: until this node is a member
+  leave [remove] [force] leave the cluster; remove first commits this node's votes as 0
+                         (and lowers expected votes); it asks for them back when it returns
   kill -n NAME           remove NAME from the cluster (repeatable)
   wait [-q] [-t SECONDS] wait until this node is a member (-q: until quorate)
   -h                     this help; -V the version
@@ -40,6 +45,7 @@ const options = {
   S: { type: 'boolean' },
   q: { type: 'boolean' },
   t: { type: 'string' },
+  w: { type: 'boolean' },
   h: { type: 'boolean' },
   V: { type: 'boolean' },
 } as const;
@@ -104,12 +110,16 @@ function integer(flag: string, value: string | undefined, operation: string): nu
   return Number(value);
 }
 
-/** Runs `cman_tool ARGV…` in-process and returns its exit status. */
+/**
+ * Runs `cman_tool ARGV…` in-process and returns its exit status. `machine`: how `join` starts an
+ * agent (the real machine unless a test gives another).
+ */
 export async function runCmanTool(
   argv: readonly string[],
   env: Env,
   io: CommandIo,
   run: RunOptions = {},
+  machine: AgentStartHost = systemStartHost(env, process.argv[1] ?? ''),
 ): Promise<number> {
   try {
     const invocation = parse(argv);
@@ -121,6 +131,11 @@ export async function runCmanTool(
       io.stdout(`cman_tool ${quorateVersion} (Quorate)\n`);
       return 0;
     }
+    const { operation, values } = invocation;
+    if (operation === 'join') {
+      const timeoutMs = values.t === undefined ? undefined : integer('t', values.t, 'join') * 1000;
+      return await joinCluster({ wait: values.w === true, timeoutMs }, env, io, run, machine);
+    }
     const unavailable = (error: AgentUnavailableError) => {
       const why = isPermissionError(error) ? 'permission denied.' : 'is it running ?';
       io.stderr(`cman_tool: Cannot open connection to cman, ${why}\n`);
@@ -128,11 +143,16 @@ export async function runCmanTool(
       return 1;
     };
     return await withAgent(env, run, unavailable, (client) =>
-      operate(client, invocation, env, io, run),
+      operate(client, { ...invocation, operation }, env, io, run),
     );
   } catch (e) {
     if (
-      !(e instanceof CmanToolError || e instanceof AgentRequestError || e instanceof CcsToolError)
+      !(
+        e instanceof CmanToolError ||
+        e instanceof AgentRequestError ||
+        e instanceof CcsToolError ||
+        e instanceof JoinError
+      )
     ) {
       throw e;
     }
@@ -141,9 +161,10 @@ export async function runCmanTool(
   }
 }
 
+/** Every operation but join, which starts an agent when none answers (join.ts). */
 async function operate(
   client: ControlClient,
-  { operation, values, remove, force }: Invocation,
+  { operation, values, remove, force }: Invocation & { operation: Exclude<Operation, 'join'> },
   env: Env,
   io: CommandIo,
   run: RunOptions,
@@ -171,8 +192,6 @@ async function operate(
       const votes = integer('v', values.v, operation);
       return nodeRequest(client, { kind: 'votes', votes }, "can't set votes");
     }
-    case 'join':
-      return nodeRequest(client, { kind: 'join' }, 'Error joining cluster');
     case 'leave':
       return nodeRequest(client, { kind: 'leave', remove, force }, 'Error leaving cluster');
     case 'kill':

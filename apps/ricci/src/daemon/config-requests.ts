@@ -1,0 +1,96 @@
+// Whole cluster.conf proposals from this node (`ccs_tool update`, `cman_tool version -r`,
+// `cman_tool votes`, `leave remove`, the console): with a resource manager they go through the
+// controller's config desk, so any node takes them — the leader proposes, a follower forwards —
+// and each resolves once the file is committed or refused. A bare node (no cluster.conf yet)
+// proposes to its own consensus node, which accepts only as the leader.
+import type { ConfigProposalResult, ControllerEvent, ControllerInput } from '@quorate/core';
+
+/** A proposal's outcome; `accepted` means committed when a resource manager runs. */
+export type ConfigRequestResult =
+  | { readonly accepted: true; readonly version: number }
+  | Extract<ConfigProposalResult, { accepted: false }>;
+
+export interface ConfigRequestsHost {
+  /** Whether the node runs its resource manager (and so the controller's desk). */
+  hasController(): boolean;
+  /** Feeds a controller input as the daemon feeds local inputs; false when it took none. */
+  submit(input: ControllerInput): boolean;
+  /** A bare node's own proposal, answered at once; null when it took no input. */
+  proposeLocally(text: string): ConfigProposalResult | null;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class ConfigRequests {
+  private next = 0;
+  private readonly waiting = new Map<string, (result: ConfigRequestResult) => void>();
+
+  constructor(
+    private readonly host: ConfigRequestsHost,
+    private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {}
+
+  propose(text: string): Promise<ConfigRequestResult> {
+    if (!this.host.hasController()) return Promise.resolve(this.local(text));
+    const id = `config-${++this.next}`;
+    return new Promise((resolve) => {
+      const finish = (result: ConfigRequestResult) => {
+        clearTimeout(timer);
+        this.waiting.delete(id);
+        resolve(result);
+      };
+      const timer = setTimeout(
+        () => finish(tryAgain(`no answer from the cluster within ${this.timeoutMs / 1000} s`)),
+        this.timeoutMs,
+      );
+      // A stopping agent does not wait for answers nobody will read.
+      timer.unref();
+      this.waiting.set(id, finish);
+      if (!this.host.submit({ type: 'config-request', id, text })) {
+        finish(tryAgain('the agent takes no input (it is stopping)'));
+      }
+    });
+  }
+
+  /** Every controller event passes here; a proposal's result settles its waiting promise. */
+  controllerEvent(event: ControllerEvent): void {
+    if (event.type !== 'config-result') return;
+    const finish = this.waiting.get(event.id);
+    if (!finish) return;
+    if (event.ok && event.version !== undefined) finish({ accepted: true, version: event.version });
+    else finish({ accepted: false, rule: refusalRule(event.rule), message: event.message });
+  }
+
+  close(): void {
+    for (const finish of [...this.waiting.values()]) finish(tryAgain('the agent is stopping'));
+  }
+
+  private local(text: string): ConfigRequestResult {
+    const result = this.host.proposeLocally(text);
+    if (result === null) return tryAgain('the agent takes no input (it is stopping)');
+    return result.accepted ? { accepted: true, version: result.version } : result;
+  }
+}
+
+type RefusalRule = Extract<ConfigProposalResult, { accepted: false }>['rule'];
+
+const REFUSAL_RULES: readonly RefusalRule[] = [
+  'not-quorate',
+  'not-leader',
+  'not-runnable',
+  'version-not-greater',
+  'edit-refused',
+  'no-config',
+  'change-in-progress',
+  'in-use',
+  'try-again',
+];
+
+/** A leader's rule as the core's type; anything unknown (a newer leader's) means ask again. */
+function refusalRule(rule: string | undefined): RefusalRule {
+  return REFUSAL_RULES.find((known) => known === rule) ?? 'try-again';
+}
+
+function tryAgain(message: string): ConfigRequestResult {
+  return { accepted: false, rule: 'try-again', message };
+}

@@ -1,0 +1,168 @@
+// `cman_tool kill -n NODE` on three test hosts, every node fenced through fence_testhost (the
+// harness powers the host off). In order:
+// - killing webservice's owner from another node: the owner's agent logs who killed it and exits
+//   at once with its killed status, without the goodbye of a clean leave; the survivors see it
+//   lost (not left), fence it, and recover webservice elsewhere — the committed log has the fence
+//   before the recovery, and the client gets the new owner's page;
+// - killing a node outside the configuration, or one that is no longer a member, is refused with
+//   cman_tool's words and exit status 1.
+import {
+  e2eSkipReason,
+  type FenceControl,
+  fenceTestHostAgent,
+  serveFenceControl,
+} from '@quorate/e2e';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../testing/agent-events.js';
+import { committedCommands, serviceRecords } from '../../testing/committed-log.js';
+import {
+  fencedNode,
+  ScenarioCluster,
+  serviceState,
+  WEB_PORT,
+} from '../../testing/scenario-cluster.js';
+import { writeWebService } from '../../testing/web-service.js';
+import { KILLED_EXIT_STATUS } from '../daemon/kill-request.js';
+
+const skip = e2eSkipReason();
+const NODES = ['node1', 'node2', 'node3'];
+const SERVICE = 'service:webservice';
+const WAIT_MS = 30_000;
+const TEST_MS = 120_000;
+
+function clusterConf(floating: string, script: string, socket: string): string {
+  const nodes = NODES.map((name, i) => fencedNode(name, i + 1, 'testhost', name));
+  return `<?xml version="1.0"?>
+<cluster name="killing" config_version="1">
+  <clusternodes>
+${nodes.join('')}  </clusternodes>
+  <fencedevices>
+    <fencedevice name="testhost" agent="${fenceTestHostAgent}" socket="${socket}"/>
+  </fencedevices>
+  <rm>
+    <service name="webservice" autostart="1" recovery="relocate">
+      <ip address="${floating}" monitor_link="1"/>
+      <script name="web" file="${script}"/>
+    </service>
+  </rm>
+</cluster>
+`;
+}
+
+describe.skipIf(skip)('cman_tool kill on test hosts', () => {
+  let cluster: ScenarioCluster;
+  let fence: FenceControl;
+  let floating = '';
+  let owner = '';
+  let victim = '';
+  const others = (node: string) => NODES.filter((name) => name !== node);
+  const stateDir = (node: string) => cluster.host(node).paths.mounts['/var/lib/quorate'];
+
+  beforeAll(async () => {
+    cluster = await ScenarioCluster.create({
+      clusterName: 'killing',
+      nodeNames: NODES,
+      waitMs: WAIT_MS,
+    });
+    fence = await serveFenceControl(cluster.network);
+    floating = `${cluster.network.subnet}.100`;
+    const script = writeWebService(cluster.dir, `${floating} ${WEB_PORT}`);
+    for (const node of NODES)
+      cluster.writeClusterConf(node, clusterConf(floating, script, fence.socketPath));
+    for (const node of NODES) cluster.start(node);
+    const first = await cluster.waitFor('node1', serviceState(SERVICE, 'started'));
+    owner = String(first.owner);
+  }, 60_000);
+
+  afterAll(async () => {
+    await fence?.close();
+    await cluster?.destroy();
+  }, 60_000);
+
+  it(
+    "cman_tool kill -n OWNER: the owner's agent exits without a goodbye, the survivors fence it and recover webservice elsewhere",
+    async () => {
+      victim = owner;
+      const [killer, survivor] = others(victim) as [string, string];
+      const marks = new Map(NODES.map((node) => [node, cluster.mark(node)]));
+      await cluster.quorate(killer);
+
+      const kill = await cluster.command(killer, 'cman_tool', ['kill', '-n', victim]);
+      expect(kill).toEqual({ status: 0, stdout: '', stderr: '' });
+
+      const killed = await cluster.waitFor(victim, (e) => e.event === 'killed', marks.get(victim));
+      expect(killed.from).toBe(killer);
+      expect(await cluster.agent(victim).waitForExit(WAIT_MS)).toEqual({
+        code: KILLED_EXIT_STATUS,
+        signal: null,
+      });
+      // Nothing after the kill: no leave, no service stopped on the way out.
+      expect(cluster.events(victim).at(-1)?.event).toBe('killed');
+      expect(
+        cluster
+          .events(victim)
+          .slice(marks.get(victim))
+          .some((e) => e.event === 'leaving'),
+      ).toBe(false);
+
+      for (const node of [killer, survivor]) {
+        const change = await cluster.waitFor(
+          node,
+          (e) => e.event === 'membership-changed' && (e.lost as string[]).includes(victim),
+          marks.get(node),
+        );
+        expect(change.left).not.toContain(victim);
+      }
+      const recovered = (e: LogEvent) => serviceState(SERVICE, 'started')(e) && e.owner !== victim;
+      const started = await cluster.waitFor(survivor, recovered, marks.get(survivor));
+      owner = String(started.owner);
+      expect(await cluster.fetchPage(floating)).toBe(`hello from ${owner}`);
+      console.info(
+        `killed → webservice started on ${owner}: ` +
+          `${Date.parse(String(started.time)) - Date.parse(String(killed.time))} ms`,
+      );
+      expect(fence.requests).toContainEqual(
+        expect.objectContaining({ action: 'off', host: victim }),
+      );
+
+      const log = committedCommands(stateDir(survivor));
+      const lostAt = log.findLast((c) => c.type === 'node-lost' && c.node === victim)?.index;
+      const fencedAt = log.find(
+        (c) => c.type === 'fenced' && c.node === victim && c.index > (lostAt ?? 0),
+      )?.index;
+      const recoveredAt = log.find(
+        (c) =>
+          c.index > (lostAt ?? 0) &&
+          serviceRecords(c).some(
+            (r) => r.id === SERVICE && r.owner !== undefined && r.owner !== victim,
+          ),
+      )?.index;
+      expect(lostAt).toBeDefined();
+      expect(fencedAt).toBeGreaterThan(lostAt as number);
+      expect(recoveredAt).toBeGreaterThan(fencedAt as number);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'cman_tool kill -n for a node outside the configuration or not a member: refused, status 1',
+    async () => {
+      const asker = owner;
+      await cluster.quorate(asker);
+      const unknown = await cluster.command(asker, 'cman_tool', ['kill', '-n', 'nodeX']);
+      expect(unknown).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: "Can't kill node nodeX : no such node in the cluster configuration\n",
+      });
+      // The node killed above is fenced and out of the membership.
+      const gone = await cluster.command(asker, 'cman_tool', ['kill', '-n', victim]);
+      expect(gone).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `Can't kill node ${victim} : node is not a cluster member\n`,
+      });
+    },
+    TEST_MS,
+  );
+});
