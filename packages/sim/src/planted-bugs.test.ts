@@ -13,8 +13,9 @@ const CAUGHT_WITHIN: Record<AnyPlantedBug, number> = {
   'skip-check-quorum': 5,
   'forget-vote': 5,
   'commit-old-term': 20,
-  // Run without services (below): with them the old leader is fenced soon after it is deposed,
-  // which cuts short the overlap this bug makes, and it was first caught at seed 405.
+  // Caught at seed 2 with services. Before a leave finished as soon as its services had
+  // stopped, seed 14 caught it only without services (seed 405 with them); now without
+  // services it takes until seed 421: which seeds overlap two leases is a matter of timing.
   'vote-during-lease': 20,
   'single-step-membership': 30,
   'quorum-from-visible-votes': 20,
@@ -28,8 +29,6 @@ const CAUGHT_WITHIN: Record<AnyPlantedBug, number> = {
   'accept-old-incarnation-fence': 30,
 };
 
-/** Consensus bugs whose lease overlap is caught quicker in clusters without services. */
-const CONSENSUS_ONLY: ReadonlySet<string> = new Set(['vote-during-lease']);
 
 describe('planted bugs', () => {
   it('has a stated bound for every planted bug', () => {
@@ -42,7 +41,6 @@ describe('planted bugs', () => {
         count: CAUGHT_WITHIN[plant],
         from: 1,
         plant,
-        services: !CONSENSUS_ONLY.has(plant),
         stopAtFirstCatch: true,
       });
       expect(summary.firstCaughtSeed).not.toBeNull();

@@ -4,11 +4,14 @@
 // and each resolves once the file is committed or refused. A bare node (no cluster.conf yet)
 // proposes to its own consensus node, which accepts only as the leader.
 import type { ConfigProposalResult, ControllerEvent, ControllerInput } from '@quorate/core';
+import { configRefusalRuleSchema } from '@quorate/protocol';
 
 /** A proposal's outcome; `accepted` means committed when a resource manager runs. */
+type ConfigRequestRefusal = Extract<ConfigProposalResult, { accepted: false }>;
+
 export type ConfigRequestResult =
   | { readonly accepted: true; readonly version: number }
-  | Extract<ConfigProposalResult, { accepted: false }>;
+  | ConfigRequestRefusal;
 
 export interface ConfigRequestsHost {
   /** Whether the node runs its resource manager (and so the controller's desk). */
@@ -72,23 +75,10 @@ export class ConfigRequests {
   }
 }
 
-type RefusalRule = Extract<ConfigProposalResult, { accepted: false }>['rule'];
-
-const REFUSAL_RULES: readonly RefusalRule[] = [
-  'not-quorate',
-  'not-leader',
-  'not-runnable',
-  'version-not-greater',
-  'edit-refused',
-  'no-config',
-  'change-in-progress',
-  'in-use',
-  'try-again',
-];
-
 /** A leader's rule as the core's type; anything unknown (a newer leader's) means ask again. */
-function refusalRule(rule: string | undefined): RefusalRule {
-  return REFUSAL_RULES.find((known) => known === rule) ?? 'try-again';
+function refusalRule(rule: string | undefined): ConfigRequestRefusal['rule'] {
+  const known = configRefusalRuleSchema.safeParse(rule);
+  return known.success ? known.data : 'try-again';
 }
 
 function tryAgain(message: string): ConfigRequestResult {

@@ -6,22 +6,16 @@
 //   before the recovery, and the client gets the new owner's page;
 // - killing a node outside the configuration, or one that is no longer a member, is refused with
 //   cman_tool's words and exit status 1.
-import {
-  e2eSkipReason,
-  type FenceControl,
-  fenceTestHostAgent,
-  serveFenceControl,
-} from '@quorate/e2e';
+import { e2eSkipReason, type FenceControl } from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../testing/agent-events.js';
 import { committedCommands, serviceRecords } from '../../testing/committed-log.js';
 import {
-  fencedNode,
-  ScenarioCluster,
-  serviceState,
-  WEB_PORT,
-} from '../../testing/scenario-cluster.js';
-import { writeWebService } from '../../testing/web-service.js';
+  type FencedWebCluster,
+  fencedWebConf,
+  startFencedWebCluster,
+} from '../../testing/fenced-web-cluster.js';
+import { type ScenarioCluster, serviceState } from '../../testing/scenario-cluster.js';
 import { KILLED_EXIT_STATUS } from '../daemon/kill-request.js';
 
 const skip = e2eSkipReason();
@@ -30,26 +24,14 @@ const SERVICE = 'service:webservice';
 const WAIT_MS = 30_000;
 const TEST_MS = 120_000;
 
-function clusterConf(floating: string, script: string, socket: string): string {
-  const nodes = NODES.map((name, i) => fencedNode(name, i + 1, 'testhost', name));
-  return `<?xml version="1.0"?>
-<cluster name="killing" config_version="1">
-  <clusternodes>
-${nodes.join('')}  </clusternodes>
-  <fencedevices>
-    <fencedevice name="testhost" agent="${fenceTestHostAgent}" socket="${socket}"/>
-  </fencedevices>
-  <rm>
-    <service name="webservice" autostart="1" recovery="relocate">
-      <ip address="${floating}" monitor_link="1"/>
-      <script name="web" file="${script}"/>
-    </service>
-  </rm>
-</cluster>
-`;
-}
+const clusterConf = fencedWebConf({
+  clusterName: 'killing',
+  nodes: NODES.map((name) => ({ name, device: 'testhost' })),
+  devices: [{ name: 'testhost' }],
+});
 
 describe.skipIf(skip)('cman_tool kill on test hosts', () => {
+  let web: FencedWebCluster | undefined;
   let cluster: ScenarioCluster;
   let fence: FenceControl;
   let floating = '';
@@ -59,24 +41,17 @@ describe.skipIf(skip)('cman_tool kill on test hosts', () => {
   const stateDir = (node: string) => cluster.host(node).paths.mounts['/var/lib/quorate'];
 
   beforeAll(async () => {
-    cluster = await ScenarioCluster.create({
+    web = await startFencedWebCluster({
       clusterName: 'killing',
       nodeNames: NODES,
       waitMs: WAIT_MS,
+      clusterConf,
     });
-    fence = await serveFenceControl(cluster.network);
-    floating = `${cluster.network.subnet}.100`;
-    const script = writeWebService(cluster.dir, `${floating} ${WEB_PORT}`);
-    for (const node of NODES)
-      cluster.writeClusterConf(node, clusterConf(floating, script, fence.socketPath));
-    for (const node of NODES) cluster.start(node);
-    const first = await cluster.waitFor('node1', serviceState(SERVICE, 'started'));
-    owner = String(first.owner);
+    ({ cluster, fence, floating, owner } = web);
   }, 60_000);
 
   afterAll(async () => {
-    await fence?.close();
-    await cluster?.destroy();
+    await web?.close();
   }, 60_000);
 
   it(

@@ -27,6 +27,8 @@ interface LogLine {
 class Observed {
   readonly lines: LogLine[] = [];
   readonly received: WireMessage[] = [];
+  /** The senders of the kill frames this transport obeyed. */
+  readonly killedBy: string[] = [];
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   log = (level: string, event: string, fields: Record<string, unknown>) => {
@@ -36,6 +38,11 @@ class Observed {
 
   message = (message: WireMessage) => {
     this.received.push(message);
+    this.settle();
+  };
+
+  kill = (from: string) => {
+    this.killedBy.push(from);
     this.settle();
   };
 
@@ -107,6 +114,7 @@ function transport(
     peers,
     isMember: (name) => members.has(name),
     onMessage: observed.message,
+    onKill: observed.kill,
     log: observed.log,
     maxFrameBytes: MAX_FRAME_BYTES,
     reconnectMs: { first: 10, last: 80 },
@@ -492,5 +500,48 @@ describe('PeerTransport', () => {
     expect(node1.dialled()).toEqual(['node2', 'node3']);
     await one.untilEvent('peer-link-up', (fields) => fields.peer === 'node3');
     expect(node1.links()).toEqual({ node2: 2, node3: 2 });
+  });
+});
+
+// `cman_tool kill -n`'s frame on the peer links.
+describe('kill frames', () => {
+  it('reach the named peer over its link, which learns the sender; no link, no kill', async () => {
+    const [port1, port2] = [await freePort(), await freePort()];
+    const one = new Observed();
+    const two = new Observed();
+    const node1 = transport(
+      'node1',
+      port1,
+      [{ name: 'node2', addresses: [`${HOST}:${port2}`] }],
+      one,
+    );
+    const node2 = transport('node2', port2, [], two);
+    await Promise.all([node1.start(), node2.start()]);
+    await one.until(() => one.events('peer-link-up').length === 1);
+    expect(await node1.kill('node2')).toBe(true);
+    await two.until(() => two.killedBy.length === 1);
+    expect(two.killedBy).toEqual(['node1']);
+    // node3 is a member with no link from node1; node2 dials nobody.
+    expect(await node1.kill('node3')).toBe(false);
+    expect(await node2.kill('node1')).toBe(false);
+    expect(one.killedBy).toEqual([]);
+  });
+
+  it('are obeyed only from the peer the certificate names and only when addressed here', async () => {
+    const seen = new Observed();
+    const port = await transport('node1', 0, [], seen).start();
+    const client = rawClient(port, certs.get('node2') as PemPair);
+    await new Promise((resolve) => client.once('open', resolve));
+    const kill = (from: string, to: string) =>
+      client.send(JSON.stringify({ version: 1, from, to, kind: 'kill' }));
+    kill('node3', 'node1');
+    kill('node2', 'node3');
+    kill('node2', 'node1');
+    await seen.until(() => seen.killedBy.length === 1);
+    expect(seen.killedBy).toEqual(['node2']);
+    expect(seen.events('peer-frame-refused').map((fields) => fields.detail)).toEqual([
+      '/from: node3 is not node2, whom the certificate names',
+      '/to: node3 is not this node (node1)',
+    ]);
   });
 });

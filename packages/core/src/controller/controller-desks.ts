@@ -5,27 +5,17 @@ import type { ClusterNode } from '../consensus/node.js';
 import type { NodeId } from '../consensus/types.js';
 import { type ConsoleTrustLeader, NO_QUORUM_MESSAGE, recordConsoleTrust } from './console-trust.js';
 import { type DeskRecord, type DeskResult, LeaderDesk } from './leader-desk.js';
-import type { ConsoleTrustChange, ControllerEvent, DeskName } from './types.js';
+import type { ConsoleTrustChange, ControllerEvent, ControllerMessage, DeskName } from './types.js';
 
 export const CONFIG_NO_QUORUM_MESSAGE =
   'no quorate leader: the cluster cannot take a configuration change now';
 
-export type DeskMessage =
-  | {
-      readonly type: 'rm-console-trust';
-      readonly requestId: string;
-      readonly change: ConsoleTrustChange;
-    }
-  | { readonly type: 'rm-config'; readonly requestId: string; readonly text: string }
-  | {
-      readonly type: 'rm-desk-result';
-      readonly desk: DeskName;
-      readonly requestId: string;
-      readonly ok: boolean;
-      readonly message: string;
-      readonly rule: string | null;
-      readonly version: number | null;
-    };
+type Body<T> = T extends unknown ? Omit<T, 'from' | 'to' | 'term' | 'incarnation'> : never;
+
+/** The desks' messages without their envelope (the controller adds it when it sends). */
+export type DeskMessage = Body<
+  Extract<ControllerMessage, { type: 'rm-console-trust' | 'rm-config' | 'rm-desk-result' }>
+>;
 
 export interface DesksHost {
   readonly self: NodeId;
