@@ -29,7 +29,6 @@ const CAUGHT_WITHIN: Record<AnyPlantedBug, number> = {
   'accept-old-incarnation-fence': 30,
 };
 
-
 describe('planted bugs', () => {
   it('has a stated bound for every planted bug', () => {
     expect(Object.keys(CAUGHT_WITHIN).sort()).toEqual([...ALL_PLANTED_BUGS].sort());

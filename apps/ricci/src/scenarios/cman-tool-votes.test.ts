@@ -3,9 +3,15 @@
 // follower forwards them to the leader); `join` on a host with no agent starts one (no systemd
 // in a test host: ricci detached, with $RICCI_OPTS), which becomes a member again and asks for
 // the votes it gave up back.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { e2eSkipReason } from '@quorate/e2e';
+import { existsSync, readFileSync, statSync, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  e2eSkipReason,
+  type ProcessIdentity,
+  readStartTime,
+  signalIdentity,
+  waitUntilGone,
+} from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../testing/agent-events.js';
 import {
@@ -20,7 +26,6 @@ const skip = e2eSkipReason();
 const NODES = ['node1', 'node2', 'node3'];
 const WAIT_MS = 30_000;
 const TEST_MS = 90_000;
-const POLL_MS = 100;
 
 const clusterConf = `<?xml version="1.0"?>
 <cluster name="votes" config_version="1">
@@ -54,24 +59,34 @@ function fileEvents(path: string): LogEvent[] {
     .map((line) => JSON.parse(line) as LogEvent);
 }
 
-/** Resolves with the first event in the file that `match` accepts, watching it as it grows. */
-async function waitForFileEvent(path: string, match: (e: LogEvent) => boolean): Promise<LogEvent> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const found = fileEvents(path).find(match);
-    if (found) return found;
-    if (Date.now() > deadline) {
+/** Resolves with the first event in the file that `match` accepts, woken by its changes. */
+function waitForFileEvent(path: string, match: (e: LogEvent) => boolean): Promise<LogEvent> {
+  return new Promise((resolve, reject) => {
+    // The agent `cman_tool join` started writes its log to a file, not to the harness.
+    const watcher = watch(dirname(path), () => check());
+    const timer = setTimeout(() => {
       const tail = existsSync(path) ? readFileSync(path, 'utf8').slice(-4000) : '(no file)';
-      throw new Error(`${path}: no matching event within ${WAIT_MS} ms:\n${tail}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+      finish();
+      reject(new Error(`${path}: no matching event within ${WAIT_MS} ms:\n${tail}`));
+    }, WAIT_MS);
+    const finish = () => {
+      watcher.close();
+      clearTimeout(timer);
+    };
+    const check = () => {
+      const found = fileEvents(path).find(match);
+      if (!found) return;
+      finish();
+      resolve(found);
+    };
+    check();
+  });
 }
 
 describe.skipIf(skip)('cman_tool votes, leave remove and join on test hosts', () => {
   let cluster: ScenarioCluster;
-  /** The pid of the agent `cman_tool join` started, stopped at the end. */
-  let joinedPid: number | null = null;
+  /** The agent `cman_tool join` started (not a child of this process), stopped at the end. */
+  let joined: ProcessIdentity | null = null;
   const stateDir = (node: string) => cluster.host(node).paths.mounts['/var/lib/quorate'];
   const status = async (node: string) =>
     (await cluster.command(node, 'cman_tool', ['status'])).stdout;
@@ -85,13 +100,8 @@ describe.skipIf(skip)('cman_tool votes, leave remove and join on test hosts', ()
   }, 60_000);
 
   afterAll(async () => {
-    if (joinedPid !== null) {
-      process.kill(joinedPid, 'SIGTERM');
-      const deadline = Date.now() + WAIT_MS;
-      while (existsSync(`/proc/${joinedPid}`) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    }
+    if (joined !== null && signalIdentity(joined, 'SIGTERM'))
+      await waitUntilGone([joined], WAIT_MS);
     await cluster?.destroy();
   }, 60_000);
 
@@ -180,18 +190,21 @@ describe.skipIf(skip)('cman_tool votes, leave remove and join on test hosts', ()
       delete env.QUORATE_CONFIG_DIR;
       delete env.QUORATE_STATE_DIR;
       const mark = cluster.mark('node1');
-      const joined = await cluster.network.exec(
+      const result = await cluster.network.exec(
         cluster.hostName('node3'),
         process.execPath,
         [join(binDir, 'cman_tool'), 'join', '-w', '-t', '30'],
         { env, timeoutMs: WAIT_MS + 5_000 },
       );
       const logPath = join(stateDir('node3'), 'ricci.log');
-      expect(joined.code).toBe(0);
-      expect(joined.stderr).toMatch(
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(
         /^cman_tool: started ricci \(pid \d+\) with the options of \$RICCI_OPTS; its output goes to \/var\/lib\/quorate\/ricci\.log\n$/,
       );
-      joinedPid = Number(/pid (\d+)/.exec(joined.stderr)?.[1]);
+      const pid = Number(/pid (\d+)/.exec(result.stderr)?.[1]);
+      const startTime = readStartTime(pid);
+      expect(startTime).toBeDefined();
+      joined = { pid, startTime: startTime ?? 0 };
       const started = await waitForFileEvent(logPath, (e) => e.event === 'started');
       expect(started.controlSocket).toBe(CONTROL_SOCKET);
 
