@@ -6,6 +6,7 @@ import {
   consoleTrusted,
   type ObserverEvent,
 } from '@quorate/core';
+import { PendingAnswers } from '../control/pending-answers.js';
 import type { TrustedConsole } from './trusted-consoles.js';
 
 /** What the agent's core offers the console API for the cluster's trusted consoles. */
@@ -34,7 +35,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
  */
 export class ClusterConsoleTrust {
   private next = 0;
-  private readonly waiting = new Map<string, (outcome: ClusterTrustOutcome) => void>();
+  private readonly answers = new PendingAnswers<ClusterTrustOutcome>();
 
   constructor(
     private readonly host: ClusterTrustHost = bareNodeTrustHost,
@@ -65,31 +66,22 @@ export class ClusterConsoleTrust {
       });
     }
     const id = `console-trust-${++this.next}`;
-    return new Promise((resolve) => {
-      const finish = (outcome: ClusterTrustOutcome) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve(outcome);
-      };
-      const timer = setTimeout(
-        () =>
-          finish({ ok: false, message: `no answer from the cluster within ${this.timeoutMs} ms` }),
-        this.timeoutMs,
-      );
-      this.waiting.set(id, finish);
-      if (!this.host.submit({ type: 'console-trust', id, change }))
-        finish({ ok: false, message: 'the agent takes no input (it is stopping)' });
-    });
+    const outcome = this.answers.wait(id, this.timeoutMs, () => ({
+      ok: false,
+      message: `no answer from the cluster within ${this.timeoutMs} ms`,
+    }));
+    if (!this.host.submit({ type: 'console-trust', id, change }))
+      this.answers.settle(id, { ok: false, message: 'the agent takes no input (it is stopping)' });
+    return outcome;
   }
 
   /** Every core event passes here; a change's result settles its waiting promise. */
   coreEvent(event: ControllerEvent | ObserverEvent): void {
     if (event.type !== 'console-trust-result') return;
-    this.waiting.get(event.id)?.({ ok: event.ok, message: event.message });
+    this.answers.settle(event.id, { ok: event.ok, message: event.message });
   }
 
   close(): void {
-    for (const finish of [...this.waiting.values()])
-      finish({ ok: false, message: 'the agent is stopping' });
+    this.answers.settleAll({ ok: false, message: 'the agent is stopping' });
   }
 }

@@ -5,6 +5,7 @@
 // proposes to its own consensus node, which accepts only as the leader.
 import type { ConfigProposalResult, ControllerEvent, ControllerInput } from '@quorate/core';
 import { configRefusalRuleSchema } from '@quorate/protocol';
+import { PendingAnswers } from '../control/pending-answers.js';
 
 /** A proposal's outcome; `accepted` means committed when a resource manager runs. */
 type ConfigRequestRefusal = Extract<ConfigProposalResult, { accepted: false }>;
@@ -26,7 +27,7 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class ConfigRequests {
   private next = 0;
-  private readonly waiting = new Map<string, (result: ConfigRequestResult) => void>();
+  private readonly answers = new PendingAnswers<ConfigRequestResult>();
 
   constructor(
     private readonly host: ConfigRequestsHost,
@@ -36,36 +37,28 @@ export class ConfigRequests {
   propose(text: string): Promise<ConfigRequestResult> {
     if (!this.host.hasController()) return Promise.resolve(this.local(text));
     const id = `config-${++this.next}`;
-    return new Promise((resolve) => {
-      const finish = (result: ConfigRequestResult) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve(result);
-      };
-      const timer = setTimeout(
-        () => finish(tryAgain(`no answer from the cluster within ${this.timeoutMs / 1000} s`)),
-        this.timeoutMs,
-      );
-      // A stopping agent does not wait for answers nobody will read.
-      timer.unref();
-      this.waiting.set(id, finish);
-      if (!this.host.submit({ type: 'config-request', id, text })) {
-        finish(tryAgain('the agent takes no input (it is stopping)'));
-      }
-    });
+    const answer = this.answers.wait(id, this.timeoutMs, () =>
+      tryAgain(`no answer from the cluster within ${this.timeoutMs / 1000} s`),
+    );
+    if (!this.host.submit({ type: 'config-request', id, text })) {
+      this.answers.settle(id, tryAgain('the agent takes no input (it is stopping)'));
+    }
+    return answer;
   }
 
   /** Every controller event passes here; a proposal's result settles its waiting promise. */
   controllerEvent(event: ControllerEvent): void {
     if (event.type !== 'config-result') return;
-    const finish = this.waiting.get(event.id);
-    if (!finish) return;
-    if (event.ok && event.version !== undefined) finish({ accepted: true, version: event.version });
-    else finish({ accepted: false, rule: refusalRule(event.rule), message: event.message });
+    this.answers.settle(
+      event.id,
+      event.ok && event.version !== undefined
+        ? { accepted: true, version: event.version }
+        : { accepted: false, rule: refusalRule(event.rule), message: event.message },
+    );
   }
 
   close(): void {
-    for (const finish of [...this.waiting.values()]) finish(tryAgain('the agent is stopping'));
+    this.answers.settleAll(tryAgain('the agent is stopping'));
   }
 
   private local(text: string): ConfigRequestResult {

@@ -20,9 +20,13 @@ import type {
 } from '@quorate/protocol';
 import type { ControlProvider } from '../control/control-provider.js';
 import { configUpdateResultOf, rmResultOf, serviceStatusOf } from '../control/core-mapping.js';
+import { PendingAnswers } from '../control/pending-answers.js';
 import { ConfigRequests } from './config-requests.js';
 import type { NodeHost } from './node-host.js';
 import { VoteRequests } from './vote-requests.js';
+
+/** clusvcadm requests whose answer says whether the cluster is locked. */
+const LOCK_KINDS: readonly string[] = ['lock', 'unlock', 'query-lock'];
 
 /** A clusvcadm request with no answer after this long fails rather than hang the command. */
 const REQUEST_TIMEOUT_MS = 120_000;
@@ -41,11 +45,11 @@ export interface DaemonControlOptions {
   readonly kill: (node: string) => Promise<ControlResult>;
 }
 
-type RmAnswer = Extract<ControllerEvent, { type: 'request-result' }>;
-
 export class DaemonControl implements ControlProvider {
   private nextRequest = 0;
-  private readonly waiting = new Map<string, (answer: RmAnswer) => void>();
+  private readonly rmAnswers = new PendingAnswers<ControlResult>();
+  /** Requests whose answer carries the lock, read when the answer comes. */
+  private readonly lockRequests = new Set<string>();
   private parsed: { text: string; conf: ClusterConf } | null = null;
   /** cman_tool votes, leave remove and join; a node that left with `remove` asks back its votes. */
   private readonly votes: VoteRequests;
@@ -81,7 +85,9 @@ export class DaemonControl implements ControlProvider {
   controllerEvent(event: ControllerEvent): void {
     this.config.controllerEvent(event);
     if (event.type !== 'request-result') return;
-    this.waiting.get(event.id)?.(event);
+    const withLock = this.lockRequests.delete(event.id);
+    const locked = withLock ? this.options.host.serviceController()?.state().rm.locked : undefined;
+    this.rmAnswers.settle(event.id, rmResultOf(event, locked));
   }
 
   clusterConf(): CommittedConfig | null {
@@ -187,20 +193,13 @@ export class DaemonControl implements ControlProvider {
       });
     }
     const id = `${this.options.nodeName}-${++this.nextRequest}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`request ${id}: no answer from the resource manager in time`));
-      }, REQUEST_TIMEOUT_MS);
-      this.waiting.set(id, (answer) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        const lockKinds = ['lock', 'unlock', 'query-lock'];
-        const locked = lockKinds.includes(request.kind) ? controller.state().rm.locked : undefined;
-        resolve(rmResultOf(answer, locked));
-      });
-      this.options.input(() => this.options.host.receive({ type: 'rm-request', id, request }));
+    if (LOCK_KINDS.includes(request.kind)) this.lockRequests.add(id);
+    const answer = this.rmAnswers.wait(id, REQUEST_TIMEOUT_MS, () => {
+      this.lockRequests.delete(id);
+      throw new Error(`request ${id}: no answer from the resource manager in time`);
     });
+    this.options.input(() => this.options.host.receive({ type: 'rm-request', id, request }));
+    return answer;
   }
 
   private fenceAck(node: string): ControlResult {
