@@ -55,7 +55,9 @@ export class ControllerDesks {
     this.config = new LeaderDesk<string>(
       {
         ...common,
-        record: (text) => (host.leader() ? this.proposeConfig(text) : null),
+        // The consensus node takes a proposal as soon as it leads, before the controller's
+        // leader half exists (its first entry of the term committed): so does the desk.
+        record: (text) => (host.node.status().role === 'leader' ? this.proposeConfig(text) : null),
         forward: (to, requestId, text) => host.send(to, { type: 'rm-config', requestId, text }),
         reply: (to, requestId, result) => this.reply('config', to, requestId, result),
         answer: (id, result) => host.event({ type: 'config-result', id, ...result }),

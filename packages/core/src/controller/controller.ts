@@ -306,7 +306,7 @@ export class ServiceController {
     if (replay) return;
     for (const event of ready.events) this.observe(event);
     this.leader?.committed(this.node.status().commit);
-    if (this.leader) this.desks.committed(this.node.status().commit);
+    this.desks.committed(this.node.status().commit);
     const s = this.node.status();
     const ownTerm = ready.committed.some((e) => e.term === s.term);
     if (!this.leader && s.role === 'leader' && ownTerm) {
@@ -361,6 +361,9 @@ export class ServiceController {
       this.leader.abandon();
       this.leader = null;
       this.desks.abandon();
+    } else if (this.desks.config.awaiting() && this.node.status().role !== 'leader') {
+      // A config proposal taken before the leader half existed.
+      this.desks.config.abandon();
     }
   }
 

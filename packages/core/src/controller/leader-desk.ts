@@ -47,7 +47,7 @@ export class LeaderDesk<Request> {
   /** Requests forwarded to the leader: id → the tick they give up. */
   private readonly forwarded = new Map<string, number>();
   /** The leader's answers due once their entries commit. */
-  private awaiting: Awaiting[] = [];
+  private pending: Awaiting[] = [];
 
   constructor(
     private readonly host: DeskHost<Request>,
@@ -84,21 +84,27 @@ export class LeaderDesk<Request> {
     else {
       const result = { ok: true, message: record.message, version: record.version };
       if (record.index <= this.host.status().commit) this.respond(from, id, result);
-      else this.awaiting.push({ index: record.index, to: from, id, result });
+      else this.pending.push({ index: record.index, to: from, id, result });
     }
   }
 
   /** Answers the requests whose entries are now committed. */
   committed(commit: number): void {
-    const due = this.awaiting.filter((a) => a.index <= commit);
-    this.awaiting = this.awaiting.filter((a) => a.index > commit);
+    if (this.pending.length === 0) return;
+    const due = this.pending.filter((a) => a.index <= commit);
+    this.pending = this.pending.filter((a) => a.index > commit);
     for (const a of due) this.respond(a.to, a.id, a.result);
+  }
+
+  /** Whether answers are due once entries commit (this node leads, or led until just now). */
+  awaiting(): boolean {
+    return this.pending.length > 0;
   }
 
   /** Leadership ended before the entries committed: they may still commit, or not. */
   abandon(): void {
-    const open = this.awaiting;
-    this.awaiting = [];
+    const open = this.pending;
+    this.pending = [];
     for (const a of open) {
       this.respond(a.to, a.id, {
         ok: false,
