@@ -213,6 +213,14 @@ describe('ricci daemon', () => {
     const leaders = await Promise.all(agents.map(leaderOf));
     expect(new Set(leaders).size).toBe(1);
     const leader = NAMES.indexOf(leaders[0]?.split('@')[0] as string);
+    // A follower is quorate only once it has heard the leader it follows, a heartbeat after it
+    // learnt its name; read node1's status once node1 itself says so and holds the config.
+    await agents[0]!.until(
+      (l) =>
+        l.event === 'membership-changed' && (l.fields.members as string[]).length === NAMES.length,
+    );
+    await agents[0]!.until((l) => l.event === 'quorum-changed' && l.fields.quorate === true);
+    await agents[0]!.until((l) => l.event === 'config-applied');
     const status = await control(sockets[0]!, { type: 'status' });
     const seen = status.status as {
       cluster: { configVersion: number };
