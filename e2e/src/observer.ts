@@ -121,7 +121,8 @@ export class HostObserver {
 
 /**
  * A read runs inside the host's namespaces, so a power-off at that moment kills it with
- * everything else there: it is read again (the power-off kills until none is left, then stops).
+ * everything else there: it is read again once the power-off is over (it kills until none is
+ * left, so a read retried at once could be killed again, as CI saw five times in a row).
  */
 async function readSurvivingPowerOff(network: TestNetwork, name: string) {
   for (let attempt = 1; ; attempt++) {
@@ -129,6 +130,7 @@ async function readSurvivingPowerOff(network: TestNetwork, name: string) {
       return await readHostState(observed(network, name));
     } catch (error) {
       if (attempt === 5 || !String(error).includes('signal SIGKILL')) throw error;
+      await network.powerOffSettled(name);
     }
   }
 }

@@ -82,6 +82,8 @@ const prefixLength = 24;
 export class TestNetwork {
   private readonly cuts: LinkCuts;
   private readonly poweredOff = new Set<string>();
+  /** Power-offs under way, by host. */
+  private readonly powerOffs = new Map<string, Promise<void>>();
   private readonly floating = new Map<string, Set<string>>();
   private readonly started: HostProcess[] = [];
   private readonly powerListeners = new Set<(host: string, on: boolean) => void>();
@@ -264,6 +266,24 @@ export class TestNetwork {
    * host was made (a resource's fs or netfs; bind mounts the harness made stay).
    */
   async powerOff(name: string): Promise<void> {
+    const done = this.cutPower(name);
+    this.powerOffs.set(name, done);
+    try {
+      await done;
+    } finally {
+      if (this.powerOffs.get(name) === done) this.powerOffs.delete(name);
+    }
+  }
+
+  /**
+   * Resolves once no power-off of `name` is under way: a process started in the host meanwhile
+   * (an observer's read) may be killed by it, and is safe to start again after.
+   */
+  powerOffSettled(name: string): Promise<void> {
+    return (this.powerOffs.get(name) ?? Promise.resolve()).catch(() => undefined);
+  }
+
+  private async cutPower(name: string): Promise<void> {
     const host = this.host(name);
     this.poweredOff.add(name);
     await mustRun('ip', ['-n', host.namespace, 'link', 'set', hostInterface, 'down']);
