@@ -8,5 +8,6 @@ export * from './cman-tool/format.js';
 export { cmanToolUsage, runCmanTool } from './cman-tool/main.js';
 export * from './command-io.js';
 export { fenceAckManualUsage, runFenceAckManual } from './fence-ack-manual/main.js';
+export { fenceNodeUsage, runFenceNode } from './fence-node/main.js';
 export { processIo, processRunOptions } from './launcher.js';
 export * from './support-report/index.js';

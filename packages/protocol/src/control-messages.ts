@@ -136,6 +136,11 @@ export const nodeRequestSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('leave'), remove: z.boolean(), force: z.boolean() }),
   z.strictObject({ kind: z.literal('kill'), node: nodeNameSchema }),
   z.strictObject({ kind: z.literal('join') }),
+  /**
+   * fence_node: the leader fences this node now, member or not, with its configured methods,
+   * and records it fenced so its loss is not fenced again; its services recover elsewhere.
+   */
+  z.strictObject({ kind: z.literal('fence'), node: nodeNameSchema }),
 ]);
 
 export const controlActionSchema = z.discriminatedUnion('type', [

@@ -118,11 +118,19 @@ export const rmConfigSchema = z.strictObject({
   text: z.string().min(1),
 });
 
+/** fence_node asked on a follower, forwarded to the leader that fences. */
+export const rmFenceNodeSchema = z.strictObject({
+  ...messageBase,
+  type: z.literal('rm-fence-node'),
+  requestId: z.string().min(1).max(128),
+  node: nodeNameSchema,
+});
+
 /** The leader's answer to a forwarded trust change or cluster.conf, once committed (or not). */
 export const rmDeskResultSchema = z.strictObject({
   ...messageBase,
   type: z.literal('rm-desk-result'),
-  desk: z.enum(['console-trust', 'config']),
+  desk: z.enum(['console-trust', 'config', 'fence']),
   requestId: z.string().min(1).max(128),
   ok: z.boolean(),
   message: z.string().max(2000),
@@ -139,6 +147,7 @@ export const controllerMessageSchema = z.discriminatedUnion('type', [
   rmConvalesceSchema,
   rmConsoleTrustSchema,
   rmConfigSchema,
+  rmFenceNodeSchema,
   rmDeskResultSchema,
 ]);
 
@@ -188,12 +197,16 @@ export const controllerCommandSchema = z.discriminatedUnion('type', [
     locked: z.boolean().optional(),
     reassert: z.boolean().optional(),
   }),
-  /** The leader saw `node` (in `incarnation`) leave the membership without a clean leave. */
+  /**
+   * The leader saw `node` (in `incarnation`) leave the membership without a clean leave, or an
+   * administrator asked for it to be fenced (`requested`: fence_node), member or not.
+   */
   z.strictObject({
     ...commandBase,
     type: z.literal('node-lost'),
     node: nodeNameSchema,
     incarnation: counter,
+    requested: z.literal(true).optional(),
   }),
   /** A fence of `node` in `incarnation` succeeded (all devices of `method`, or an ack). */
   z.strictObject({

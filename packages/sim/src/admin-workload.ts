@@ -82,3 +82,33 @@ export class AdminWorkload {
     return `admin-${++this.sequence}`;
   }
 }
+
+/**
+ * An administrator running fence_node every 10–40 s at a random running node against any
+ * configured node: a live member, one that is down, the leader itself (refused), itself. Only
+ * one seed in three has this administrator (swarm testing: a feature on in every seed would
+ * change every other seed's faults and hide the rarer interleavings they reach).
+ */
+export class FenceNodeWorkload {
+  private sequence = 0;
+
+  constructor(
+    private readonly cluster: SimCluster,
+    private readonly random: Prng,
+  ) {}
+
+  start(untilMs: number): void {
+    if (!this.random.chance(1 / 3)) return;
+    const step = (): void => {
+      const cluster = this.cluster;
+      if (cluster.now() >= untilMs) return;
+      const up = cluster.ids.filter((id) => cluster.host(id).up);
+      if (up.length > 0) {
+        const victim = this.random.pick(cluster.ids);
+        cluster.fenceNode(this.random.pick(up), `fence-${++this.sequence}`, victim);
+      }
+      cluster.queue.after(this.random.between(10_000, 40_000), step);
+    };
+    this.cluster.queue.after(this.random.between(10_000, 40_000), step);
+  }
+}

@@ -272,6 +272,17 @@ export abstract class SimClusterHosts {
     return true;
   }
 
+  /** fence_node `victim` typed at host `id`; false when the host cannot take it. */
+  fenceNode(id: NodeId, requestId: string, victim: NodeId): boolean {
+    const host = this.host(id);
+    if (!host.controller || host.pausedUntilMs > 0 || host.fabricCut) return false;
+    this.coverage.fenceRequests++;
+    this.trace(`${id}: fence_node ${victim}`);
+    host.controller.step({ type: 'fence-request', id: requestId, node: victim });
+    this.processReady(host);
+    return true;
+  }
+
   propose(id: NodeId, data: string): boolean {
     const host = this.host(id);
     if (!host.process || host.pausedUntilMs > 0) return false;

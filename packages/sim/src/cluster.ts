@@ -154,6 +154,7 @@ export class SimCluster extends SimClusterHosts {
       case 'controller-log':
       case 'emergency-stop':
       case 'request-result':
+      case 'fence-request-result':
         this.trace(`${host.id}: ${event.type} ${JSON.stringify(event)}`);
         return;
       default:

@@ -33,8 +33,9 @@ export interface Coverage {
   controllerFences: number;
   manualAcks: number;
   emergencyStops: number;
-  /** clusvcadm requests the simulated administrator made. */
+  /** clusvcadm requests the simulated administrator made, and its fence_node requests. */
   adminRequests: number;
+  fenceRequests: number;
 }
 
 export function emptyCoverage(): Coverage {
@@ -65,6 +66,7 @@ export function emptyCoverage(): Coverage {
     manualAcks: 0,
     emergencyStops: 0,
     adminRequests: 0,
+    fenceRequests: 0,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type VoterConf,
   type VotingConfig,
 } from '@quorate/core';
-import { AdminWorkload } from './admin-workload.js';
+import { AdminWorkload, FenceNodeWorkload } from './admin-workload.js';
 import { SimCluster } from './cluster.js';
 import { clusterConfText } from './conf-text.js';
 import { ConfigWorkload } from './config-workload.js';
@@ -189,6 +189,7 @@ export function runSeed(options: SeedOptions): SeedResult {
   new ConfigWorkload(cluster, new Prng(options.seed, 6)).start(faultMs);
   new LeaveWorkload(cluster, new Prng(options.seed, 12), config.tokenMs).start(faultMs);
   admin.start(faultMs);
+  if (layout) new FenceNodeWorkload(cluster, new Prng(options.seed, 17)).start(faultMs);
   cluster.queue.runUntil(faultMs, violated);
 
   let livenessFailure: string | null = null;

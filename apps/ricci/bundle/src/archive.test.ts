@@ -32,6 +32,7 @@ const COMMAND_LINKS = [
   'clusvcadm',
   'cman_tool',
   'fence_ack_manual',
+  'fence_node',
 ];
 
 interface ArchiveEntry {

@@ -13,6 +13,7 @@ export const LINKED_COMMANDS = [
   'clusvcadm',
   'cman_tool',
   'fence_ack_manual',
+  'fence_node',
 ] as const;
 
 type LinkedCommand = (typeof LINKED_COMMANDS)[number];
@@ -31,6 +32,7 @@ export const USAGE = `usage: quorate COMMAND [ARGS...]
   cman_tool ARGS...         membership and quorum
   ccs_tool ARGS...          edit cluster.conf; ccs_tool help
   fence_ack_manual NODE     acknowledge a manual fence
+  fence_node NODE           fence a node now (the leader runs its fence methods)
   cert ca|node NAME         make the cluster CA or a node certificate
   support-report ARGS...    gather config (secrets redacted), status and logs into one archive
   --version                 print the version

@@ -50,6 +50,10 @@ async function runCli(command: CliCommand, args: readonly string[]): Promise<num
       );
       return runFenceAckManual(args, env, processIo(), processRunOptions());
     }
+    case 'fence_node': {
+      const { runFenceNode } = await import('../../../../packages/cli/dist/fence-node/main.js');
+      return runFenceNode(args, env, processIo(), processRunOptions());
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 import {
   type ClusterConf,
   type ControllerEvent,
+  type ControllerInput,
   initialServiceState,
   parseClusterConf,
   quorumVotes,
@@ -22,6 +23,7 @@ import type { ControlProvider } from '../control/control-provider.js';
 import { configUpdateResultOf, rmResultOf, serviceStatusOf } from '../control/core-mapping.js';
 import { PendingAnswers } from '../control/pending-answers.js';
 import { ConfigRequests } from './config-requests.js';
+import { FenceRequests } from './fence-requests.js';
 import type { NodeHost } from './node-host.js';
 import { VoteRequests } from './vote-requests.js';
 
@@ -55,19 +57,24 @@ export class DaemonControl implements ControlProvider {
   private readonly votes: VoteRequests;
   /** cluster.conf proposals, taken on any node through the controller's config desk. */
   private readonly config: ConfigRequests;
+  /** fence_node, taken on any node through the controller's fence desk. */
+  private readonly fences: FenceRequests;
 
   constructor(private readonly options: DaemonControlOptions) {
     const { nodeName, host, input, leave } = options;
+    const hasController = () => host.serviceController() !== null;
+    const submit = (request: ControllerInput) => {
+      let taken = false;
+      input(() => {
+        host.receive(request);
+        taken = true;
+      });
+      return taken;
+    };
+    this.fences = new FenceRequests({ hasController, submit });
     this.config = new ConfigRequests({
-      hasController: () => host.serviceController() !== null,
-      submit: (request) => {
-        let taken = false;
-        input(() => {
-          host.receive(request);
-          taken = true;
-        });
-        return taken;
-      },
+      hasController,
+      submit,
       proposeLocally: (text) => {
         let result: ReturnType<NodeHost['proposeConfig']> | null = null;
         input(() => {
@@ -84,6 +91,7 @@ export class DaemonControl implements ControlProvider {
   /** Every controller event passes here; a request's result answers its waiting command. */
   controllerEvent(event: ControllerEvent): void {
     this.config.controllerEvent(event);
+    this.fences.controllerEvent(event);
     if (event.type !== 'request-result') return;
     const withLock = this.lockRequests.delete(event.id);
     const locked = withLock ? this.options.host.serviceController()?.state().rm.locked : undefined;
@@ -168,6 +176,7 @@ export class DaemonControl implements ControlProvider {
         return this.configUpdate(action.text);
       case 'node':
         if (action.request.kind === 'kill') return this.options.kill(action.request.node);
+        if (action.request.kind === 'fence') return this.fences.fence(action.request.node);
         return this.nodeRequest(action.request);
     }
   }

@@ -5,7 +5,10 @@
 //   lost (not left), fence it, and recover webservice elsewhere — the committed log has the fence
 //   before the recovery, and the client gets the new owner's page;
 // - killing a node outside the configuration, or one that is no longer a member, is refused with
-//   cman_tool's words and exit status 1.
+//   cman_tool's words and exit status 1;
+// - `fence_node OWNER` typed on a third node: the leader fences the live owner at once (its loss
+//   recorded as requested), webservice recovers elsewhere, and the owner is fenced once, not again
+//   when it drops out of the membership; `fence_node LEADER` is refused.
 import { e2eSkipReason, type FenceControl } from '@quorate/e2e';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../testing/agent-events.js';
@@ -30,7 +33,7 @@ const clusterConf = fencedWebConf({
   devices: [{ name: 'testhost' }],
 });
 
-describe.skipIf(skip)('cman_tool kill on test hosts', () => {
+describe.skipIf(skip)('cman_tool kill and fence_node on test hosts', () => {
   let web: FencedWebCluster | undefined;
   let cluster: ScenarioCluster;
   let fence: FenceControl;
@@ -39,6 +42,10 @@ describe.skipIf(skip)('cman_tool kill on test hosts', () => {
   let victim = '';
   const others = (node: string) => NODES.filter((name) => name !== node);
   const stateDir = (node: string) => cluster.host(node).paths.mounts['/var/lib/quorate'];
+  const leaderSeenBy = (node: string) =>
+    String(cluster.events(node).findLast((e) => e.event === 'leader-changed')?.leader);
+  const offRequests = (host: string) =>
+    fence.requests.filter((r) => r.action === 'off' && r.host === host).length;
 
   beforeAll(async () => {
     web = await startFencedWebCluster({
@@ -137,6 +144,80 @@ describe.skipIf(skip)('cman_tool kill on test hosts', () => {
         stdout: '',
         stderr: `Can't kill node ${victim} : node is not a cluster member\n`,
       });
+    },
+    TEST_MS,
+  );
+
+  it(
+    'fence_node OWNER on a third node: the leader fences the live owner once and webservice recovers elsewhere; fence_node LEADER is refused',
+    async () => {
+      // The node killed above comes back: three members again, so two stay after the fence.
+      await cluster.network.powerOn(victim);
+      cluster.start(victim);
+      for (const node of NODES) await cluster.quorate(node);
+      let leader = leaderSeenBy(owner);
+      if (owner === leader) {
+        // The leader does not fence itself: move webservice to a follower first.
+        const target = others(leader)[0] as string;
+        const mark = cluster.mark(leader);
+        const moved = await cluster.command(leader, 'clusvcadm', [
+          '-r',
+          'webservice',
+          '-m',
+          target,
+        ]);
+        expect(moved.status).toBe(0);
+        await cluster.waitFor(leader, serviceState(SERVICE, 'started', target), mark);
+        owner = target;
+        leader = leaderSeenBy(owner);
+      }
+      const target = owner;
+      const asker = NODES.find((n) => n !== target && n !== leader) as string;
+      const offBefore = offRequests(target);
+      const mark = cluster.mark(asker);
+
+      const typedAtMs = Date.now();
+      const fenced = await cluster.command(asker, 'fence_node', [target]);
+      expect(fenced).toEqual({
+        status: 0,
+        stdout: `fence ${target}: fencing ${target}\n`,
+        stderr: '',
+      });
+
+      const recovered = (e: LogEvent) => serviceState(SERVICE, 'started')(e) && e.owner !== target;
+      const started = await cluster.waitFor(asker, recovered, mark);
+      owner = String(started.owner);
+      expect(await cluster.fetchPage(floating)).toBe(`hello from ${owner}`);
+      const startedAtMs = Date.parse(String(started.time));
+      console.info(
+        `fence_node typed → webservice started on ${owner}: ${startedAtMs - typedAtMs} ms`,
+      );
+      await cluster.waitFor(
+        asker,
+        (e) => e.event === 'membership-changed' && (e.lost as string[]).includes(target),
+        mark,
+      );
+      expect(offRequests(target)).toBe(offBefore + 1);
+
+      const log = committedCommands(stateDir(asker));
+      const requested = log.findLast((c) => c.type === 'node-lost' && c.node === target);
+      expect(requested?.requested).toBe(true);
+      const fencedAt = log.find(
+        (c) => c.type === 'fenced' && c.node === target && c.index > (requested?.index ?? 0),
+      )?.index;
+      const recoveredAt = log.find(
+        (c) =>
+          c.index > (fencedAt ?? 0) &&
+          serviceRecords(c).some(
+            (r) => r.id === SERVICE && r.owner !== undefined && r.owner !== target,
+          ),
+      )?.index;
+      expect(fencedAt).toBeDefined();
+      expect(recoveredAt).toBeGreaterThan(fencedAt as number);
+
+      const self = await cluster.command(asker, 'fence_node', [leader]);
+      expect(self.status).toBe(1);
+      expect(self.stderr).toContain(`${leader} leads the cluster and does not fence itself`);
     },
     TEST_MS,
   );

@@ -1,6 +1,7 @@
-// The controller's desks (`leader-desk.ts`): console trust changes and cluster.conf proposals,
-// taken on any node, recorded by the leader. RHCS administrators run `ccs_tool` and
-// `cman_tool votes` on whichever node they are logged in to; the answer is the same everywhere.
+// The controller's desks (`leader-desk.ts`): console trust changes, cluster.conf proposals and
+// fence_node, taken on any node, recorded by the leader. RHCS administrators run `ccs_tool`,
+// `cman_tool votes` and `fence_node` on whichever node they are logged in to; the answer is the
+// same everywhere.
 import type { ClusterNode } from '../consensus/node.js';
 import type { NodeId } from '../consensus/types.js';
 import { type ConsoleTrustLeader, NO_QUORUM_MESSAGE, recordConsoleTrust } from './console-trust.js';
@@ -10,18 +11,29 @@ import type { ConsoleTrustChange, ControllerEvent, ControllerMessage, DeskName }
 export const CONFIG_NO_QUORUM_MESSAGE =
   'no quorate leader: the cluster cannot take a configuration change now';
 
+export const FENCE_NO_QUORUM_MESSAGE = 'no quorate leader: the cluster cannot fence a node now';
+
+/** The leader's half of the desks: what it records for them. */
+export interface DeskLeader extends ConsoleTrustLeader {
+  /** fence_node: records the request and starts fencing `node`, or says why not. */
+  requestFence(node: NodeId, now: number): DeskRecord;
+}
+
 type Body<T> = T extends unknown ? Omit<T, 'from' | 'to' | 'term' | 'incarnation'> : never;
 
 /** The desks' messages without their envelope (the controller adds it when it sends). */
 export type DeskMessage = Body<
-  Extract<ControllerMessage, { type: 'rm-console-trust' | 'rm-config' | 'rm-desk-result' }>
+  Extract<
+    ControllerMessage,
+    { type: 'rm-console-trust' | 'rm-config' | 'rm-fence-node' | 'rm-desk-result' }
+  >
 >;
 
 export interface DesksHost {
   readonly self: NodeId;
   readonly node: ClusterNode;
   /** The leader's half, once this node leads and has committed in its term; else null. */
-  leader(): ConsoleTrustLeader | null;
+  leader(): DeskLeader | null;
   forwardTimeoutTicks(): number;
   send(to: NodeId, message: DeskMessage): void;
   event(event: ControllerEvent): void;
@@ -30,6 +42,7 @@ export interface DesksHost {
 export class ControllerDesks {
   readonly consoleTrust: LeaderDesk<ConsoleTrustChange>;
   readonly config: LeaderDesk<string>;
+  readonly fence: LeaderDesk<NodeId>;
 
   constructor(private readonly host: DesksHost) {
     const common = {
@@ -64,6 +77,21 @@ export class ControllerDesks {
       },
       CONFIG_NO_QUORUM_MESSAGE,
     );
+    this.fence = new LeaderDesk<NodeId>(
+      {
+        ...common,
+        record: (node, now) => host.leader()?.requestFence(node, now) ?? null,
+        forward: (to, requestId, node) => host.send(to, { type: 'rm-fence-node', requestId, node }),
+        reply: (to, requestId, result) => this.reply('fence', to, requestId, result),
+        answer: (id, { ok, message }) =>
+          host.event({ type: 'fence-request-result', id, ok, message }),
+      },
+      FENCE_NO_QUORUM_MESSAGE,
+    );
+  }
+
+  private get all(): LeaderDesk<unknown>[] {
+    return [this.consoleTrust, this.config, this.fence] as LeaderDesk<unknown>[];
   }
 
   /** The leader proposes the file with every check a local proposal gets. */
@@ -89,25 +117,25 @@ export class ControllerDesks {
   }
 
   tick(now: number): void {
-    this.consoleTrust.tick(now);
-    this.config.tick(now);
+    for (const desk of this.all) desk.tick(now);
   }
 
   committed(commit: number): void {
-    this.consoleTrust.committed(commit);
-    this.config.committed(commit);
+    for (const desk of this.all) desk.committed(commit);
   }
 
   abandon(): void {
-    this.consoleTrust.abandon();
-    this.config.abandon();
+    for (const desk of this.all) desk.abandon();
   }
 
   message(from: NodeId, m: DeskMessage, now: number): void {
     if (m.type === 'rm-console-trust') this.consoleTrust.request(from, m.requestId, m.change, now);
     else if (m.type === 'rm-config') this.config.request(from, m.requestId, m.text, now);
+    else if (m.type === 'rm-fence-node') this.fence.request(from, m.requestId, m.node, now);
     else {
-      const desk = m.desk === 'config' ? this.config : this.consoleTrust;
+      const desk = { config: this.config, fence: this.fence, 'console-trust': this.consoleTrust }[
+        m.desk
+      ] as LeaderDesk<unknown>;
       const result = { ok: m.ok, message: m.message };
       desk.answered(m.requestId, {
         ...result,

@@ -57,6 +57,7 @@ const controllerTypes = new Set([
   'rm-convalesce',
   'rm-console-trust',
   'rm-config',
+  'rm-fence-node',
   'rm-desk-result',
 ]);
 
@@ -221,6 +222,8 @@ export class ServiceController {
       this.desks.consoleTrust.request(this.id, input.id, input.change, this.now);
     else if (input.type === 'config-request')
       this.desks.config.request(this.id, input.id, input.text, this.now);
+    else if (input.type === 'fence-request')
+      this.desks.fence.request(this.id, input.id, input.node, this.now);
     else {
       if (input.type === 'leave-notice') this.leftCleanly.set(input.from, input.incarnation);
       this.node.step(input);
@@ -434,6 +437,7 @@ export class ServiceController {
       }
       case 'rm-console-trust':
       case 'rm-config':
+      case 'rm-fence-node':
       case 'rm-desk-result':
         this.desks.message(m.from, m, this.now);
         return;
@@ -514,6 +518,9 @@ export class ServiceController {
     const current = probeCurrent(this.committed, this.id, s.incarnation);
     if (!this.executor.probeDone || !this.unfencer.done || current) return;
     if (s.leader === null || this.now % 5 !== 0) return;
+    // fence_node took this incarnation out: it runs nothing until it restarts.
+    const lost = this.committed.lost[this.id];
+    if (lost?.requested && lost.incarnation === s.incarnation) return;
     const running = this.executor.probeResult();
     if (this.leader) this.leader.probe(this.id, s.incarnation, running);
     else if (s.leader !== this.id) this.send(s.leader, { type: 'rm-probe', running });

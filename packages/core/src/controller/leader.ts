@@ -4,14 +4,16 @@
 // requests once their records are committed.
 import type { NodeId } from '../consensus/types.js';
 import { placeAll } from '../resource-manager/evaluate.js';
-import type { ResourceManagerState, ServiceState } from '../resource-manager/model.js';
-import { activeStates, serviceState, transition, withService } from '../resource-manager/model.js';
+import type { ResourceManagerState } from '../resource-manager/model.js';
+import { activeStates, serviceState } from '../resource-manager/model.js';
 import { type AgentReport, applyReport } from '../resource-manager/reports.js';
 import type { RequestOutcome, RmRequest } from '../resource-manager/request-model.js';
 import { applyRequest } from '../resource-manager/requests.js';
 import type { ControllerConfig } from './controller-config.js';
 import { DEVICE_MONITOR_INTERVAL_MS, DeviceMonitor } from './device-monitor.js';
-import { FenceRun } from './fencer.js';
+import { FenceRun, type FenceTimings } from './fencer.js';
+import { type DeskRecord, RETRY } from './leader-desk.js';
+import { ownsActive, recoverNotFound, strayStop } from './probe-records.js';
 import {
   applyCommand,
   awaitingFence,
@@ -200,8 +202,10 @@ export class Leader {
     const waiting = this.config.rm.nodes.filter((n) => {
       if (!members.has(n)) return !this.fencedSinceSeen(n, accept);
       // A member that restarted keeps its services until its probe says what still runs there;
-      // one that came back with the same incarnation is their owner as before.
+      // one that came back with the same incarnation is their owner as before. A member an
+      // administrator had fenced (a fabric fence leaves it running, cut off) owns nothing more.
       const inc = this.host.incarnationOf(n);
+      if (inc !== undefined && this.fencedOnRequest(n, inc)) return false;
       return inc === undefined || !probeCurrent(this.proposed, n, inc);
     });
     // A leader that is leaving keeps its services where they are until its goodbye.
@@ -309,29 +313,82 @@ export class Leader {
       // fenced; nor is this node, whatever an earlier leader recorded.
       // Seed 48: a loss of an incarnation that has since come back is stale; fencing it
       // again powered off the newer incarnation (a fence loop). Its new loss is recorded anew.
+      // An administrator's fence_node goes ahead while the node is still heard.
       const stale = lost.incarnation < this.knownIncarnation(node);
-      if (members.has(node) || stale || !awaitingFence(this.proposed, node)) {
+      const heard = members.has(node) && !lost.requested;
+      if (heard || stale || !awaitingFence(this.proposed, node)) {
         this.fences.delete(node);
         continue;
       }
       let run = this.fences.get(node);
       if (!run || run.incarnation !== lost.incarnation) {
-        run = new FenceRun(
-          node,
-          lost.incarnation,
-          this.config.fenceMethods(node),
-          this.config.fenceTimings,
-          now,
-          {
-            op: (op) => this.host.fenceOp(op),
-            event: (e) => this.host.event(e),
-          },
-        );
-        this.fences.set(node, run);
+        run = this.startFence(node, lost.incarnation, this.config.fenceTimings, now);
       }
       run.tick(now);
       if (run.done && run.succeededWith !== undefined) this.fenced(run, now);
     }
+  }
+
+  private startFence(node: NodeId, incarnation: number, timings: FenceTimings, now: number) {
+    const run = new FenceRun(node, incarnation, this.config.fenceMethods(node), timings, now, {
+      op: (op) => this.host.fenceOp(op),
+      event: (e) => this.host.event(e),
+    });
+    this.fences.set(node, run);
+    return run;
+  }
+
+  /**
+   * fence_node: an administrator's fence of `node`, member or not, now (no post_fail_delay).
+   * The loss is recorded as requested, so that the fence goes ahead while the node is still
+   * heard and a node that hears it stops everything (`declaredLost`); once fenced, its services
+   * recover elsewhere and that incarnation takes none again (its probe is not accepted).
+   */
+  requestFence(node: NodeId, now: number): DeskRecord {
+    const refusal = this.fenceRefusal(node);
+    if (refusal !== undefined) return { refused: { ok: false, message: refusal } };
+    const incarnation = this.knownIncarnation(node);
+    const open = this.proposed.lost[node];
+    if (open?.requested && open.incarnation === incarnation && this.fences.has(node)) {
+      return { index: open.index, message: `${node} is being fenced already` };
+    }
+    const atMs = this.atMs(now);
+    const index = this.propose({
+      v: 1,
+      type: 'node-lost',
+      atMs,
+      node,
+      incarnation,
+      requested: true,
+    });
+    if (index === null) {
+      return { refused: { ok: false, message: 'the leader changed; try again', rule: RETRY } };
+    }
+    this.startFence(node, incarnation, { ...this.config.fenceTimings, postFailDelayTicks: 0 }, now);
+    this.memberTransition = true;
+    this.fencing(now);
+    return { index, message: `fencing ${node}` };
+  }
+
+  private fenceRefusal(node: NodeId): string | undefined {
+    if (!this.config.rm.nodes.includes(node)) return `${node} is not a node of this cluster`;
+    if (node === this.host.self) {
+      return `${node} leads the cluster and does not fence itself: fence it from another node once it no longer leads (cman_tool leave)`;
+    }
+    if (this.config.fenceMethods(node).length === 0) {
+      return `${node} has no fence method in cluster.conf`;
+    }
+    return undefined;
+  }
+
+  /** `node` in `incarnation` was fenced at an administrator's request (it may still be heard). */
+  private fencedOnRequest(node: NodeId, incarnation: number): boolean {
+    const lost = this.proposed.lost[node];
+    return (
+      lost?.requested === true &&
+      lost.incarnation === incarnation &&
+      !awaitingFence(this.proposed, node)
+    );
   }
 
   private fenced(run: FenceRun, now: number): void {
@@ -382,6 +439,9 @@ export class Leader {
       if (this.host.incarnationOf(node) !== probe.incarnation) continue;
       this.probes.delete(node);
       if (probeCurrent(this.proposed, node, probe.incarnation)) continue;
+      // An incarnation an administrator fences takes no services again: it must restart.
+      const lost = this.proposed.lost[node];
+      if (lost?.requested && lost.incarnation === probe.incarnation) continue;
       let rm = this.proposed.rm;
       for (const id of probe.running) rm = strayStop(rm, id, node, this.atMs(now));
       rm = recoverNotFound(rm, node, probe.running, this.atMs(now));
@@ -466,55 +526,4 @@ export class Leader {
     const mark = this.proposed.marks[service];
     return s.owner && mark ? { owner: s.owner, transition: mark.transition } : undefined;
   }
-}
-
-function ownsActive(rm: ResourceManagerState, node: NodeId): boolean {
-  return Object.values(rm.services).some((s) => s.owner === node && activeStates.has(s.state));
-}
-
-/**
- * The simulator (seeds 53, 93 and 354 with `--fault-ms 20000`): a service the log says is
- * started on `node` that its probe did not find was restarted in place by the node's own status
- * check, with no instruction from this term's leader (DESIGN.md §2, Restart). Nothing of it
- * runs there: it is recovered like any service whose owner stopped.
- */
-function recoverNotFound(
-  rm: ResourceManagerState,
-  node: NodeId,
-  running: readonly string[],
-  atMs: number,
-): ResourceManagerState {
-  let next = rm;
-  for (const s of Object.values(rm.services)) {
-    if (s.owner !== node || s.state !== 'started' || running.includes(s.id)) continue;
-    next = withService(next, transition(s, 'recovering', undefined, atMs));
-  }
-  return next;
-}
-
-/**
- * A probe found `id` running on `node`. On its committed owner in `started` it is adopted as it
- * is; anywhere else it is stopped there first (and then goes back to what it was).
- */
-function strayStop(
-  rm: ResourceManagerState,
-  id: string,
-  node: NodeId,
-  atMs: number,
-): ResourceManagerState {
-  const s = serviceState(rm, id);
-  if (s.owner === node && activeStates.has(s.state)) return rm;
-  if (s.owner !== undefined && activeStates.has(s.state)) {
-    // Running on two nodes already: the owner's record stands; the stray is stopped locally.
-    return rm;
-  }
-  const after = s.state === 'disabled' ? 'disable' : s.state === 'stopped' ? 'stop' : 'recover';
-  const next: ServiceState = {
-    ...s,
-    state: 'stopping',
-    owner: node,
-    pending: { kind: after },
-    lastTransitionMs: atMs,
-  };
-  return { ...rm, services: { ...rm.services, [id]: next } };
 }

@@ -26,6 +26,11 @@ export interface NodeRecord {
   readonly index: number;
 }
 
+/** A loss record: `requested` when an administrator asked for the fence (fence_node). */
+export interface LossRecord extends NodeRecord {
+  readonly requested?: true;
+}
+
 export interface FenceMark extends NodeRecord {
   readonly method: string;
 }
@@ -49,7 +54,7 @@ export interface ControllerState {
   readonly rm: ResourceManagerState;
   readonly marks: Readonly<Record<string, RecordMark>>;
   /** The newest loss of each node the leader recorded. */
-  readonly lost: Readonly<Record<NodeId, NodeRecord>>;
+  readonly lost: Readonly<Record<NodeId, LossRecord>>;
   /** The newest successful fence of each node. */
   readonly fenced: Readonly<Record<NodeId, FenceMark>>;
   /** The newest incarnation of each node that reported its probe. */
@@ -137,11 +142,11 @@ export function applyCommand(
   const base = { ...state, stampMs, applied: index };
   const node = (n: NodeId, incarnation: number) => ({ [n]: { incarnation, index } });
   switch (command.type) {
-    case 'node-lost':
-      return {
-        state: { ...base, lost: { ...state.lost, ...node(command.node, command.incarnation) } },
-        changed: [],
-      };
+    case 'node-lost': {
+      const { incarnation, requested } = command;
+      const record = requested ? { incarnation, index, requested } : { incarnation, index };
+      return { state: { ...base, lost: { ...state.lost, [command.node]: record } }, changed: [] };
+    }
     case 'probed':
       return {
         state: { ...base, probed: { ...state.probed, ...node(command.node, command.incarnation) } },

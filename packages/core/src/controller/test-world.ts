@@ -234,12 +234,11 @@ export class ControllerWorld {
           node: string;
           incarnation: number;
           method?: string;
+          requested?: boolean;
         };
-        this.print(
-          c.type === 'fenced'
-            ? `log: ${c.node} (incarnation ${c.incarnation}) fenced by ${c.method}`
-            : `log: ${c.node} (incarnation ${c.incarnation}) lost`,
-        );
+        const what = c.type === 'fenced' ? `fenced by ${c.method}` : 'lost';
+        const why = c.requested ? ' (fence_node)' : '';
+        this.print(`log: ${c.node} (incarnation ${c.incarnation}) ${what}${why}`);
       }
     }
   }

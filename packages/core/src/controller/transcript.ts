@@ -69,6 +69,8 @@ export class ControllerTranscript {
         return run(() => w.fences.setKind(arg(args, 0), arg(args, 1) as FenceDeviceKind));
       case 'ack':
         return run(() => w.step(arg(args, 0), { type: 'fence-ack', node: arg(args, 1) }));
+      case 'fence':
+        return this.fenceNode(arg(args, 0), arg(args, 1));
       case 'state':
         return this.state();
       case 'running':
@@ -133,6 +135,13 @@ export class ControllerTranscript {
     const node = arg(args, 0);
     const id = `r${++this.requests}`;
     w.step(node, { type: 'rm-request', id, request: parseRequestArgs(args.slice(1)) });
+    return [...w.takeOutput(), ...this.settle()];
+  }
+
+  /** `fence NODE VICTIM`: fence_node VICTIM typed on NODE, then the cluster settles. */
+  private fenceNode(node: string, victim: string): string[] {
+    const w = this.w();
+    w.step(node, { type: 'fence-request', id: `f${++this.requests}`, node: victim });
     return [...w.takeOutput(), ...this.settle()];
   }
 

@@ -41,7 +41,9 @@ export type ControllerMessage = Envelope &
       }
     /** A cluster.conf proposed on a follower, forwarded to the leader (`config-request`). */
     | { readonly type: 'rm-config'; readonly requestId: string; readonly text: string }
-    /** The leader's answer to a forwarded `rm-console-trust` or `rm-config`. */
+    /** fence_node asked on a follower, forwarded to the leader (`fence-request`). */
+    | { readonly type: 'rm-fence-node'; readonly requestId: string; readonly node: NodeId }
+    /** The leader's answer to a forwarded `rm-console-trust`, `rm-config` or `rm-fence-node`. */
     | {
         readonly type: 'rm-desk-result';
         readonly desk: DeskName;
@@ -54,7 +56,7 @@ export type ControllerMessage = Envelope &
   );
 
 /** The requests any node takes and the leader records (`leader-desk.ts`). */
-export type DeskName = 'console-trust' | 'config';
+export type DeskName = 'console-trust' | 'config' | 'fence';
 
 /** A console certificate becomes trusted by every node, or stops being trusted (DESIGN.md §3). */
 export type ConsoleTrustChange =
@@ -81,7 +83,12 @@ export type ControllerInput =
    * A whole cluster.conf proposed on this node (`ccs_tool`, `cman_tool votes`, the console): the
    * leader proposes it, a follower forwards it; answered by a `config-result` event.
    */
-  | { readonly type: 'config-request'; readonly id: string; readonly text: string };
+  | { readonly type: 'config-request'; readonly id: string; readonly text: string }
+  /**
+   * fence_node NODE on this node (the CLI or the console): the leader fences it now, member or
+   * not; answered by a `fence-request-result` event once the request is recorded.
+   */
+  | { readonly type: 'fence-request'; readonly id: string; readonly node: NodeId };
 
 export type AgentOpAction = 'start' | 'stop' | 'status' | 'migrate' | 'reconfig';
 
@@ -182,6 +189,13 @@ export type ControllerEvent =
       readonly message: string;
       readonly rule?: string;
       readonly version?: number;
+    }
+  /** The answer to a `fence-request`: `ok` once the leader recorded it (the fence follows). */
+  | {
+      readonly type: 'fence-request-result';
+      readonly id: string;
+      readonly ok: boolean;
+      readonly message: string;
     }
   /** A committed entry changed whether the cluster trusts a console certificate. */
   | {

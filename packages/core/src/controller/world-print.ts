@@ -69,6 +69,8 @@ export function describeEvent(e: ControllerEvent): string | undefined {
       return `console trust ${e.id}: ${e.ok ? 'done' : 'refused'} (${e.message})`;
     case 'config-result':
       return `config ${e.id}: ${e.ok ? `version ${e.version} committed` : `refused (${e.message})`}`;
+    case 'fence-request-result':
+      return `fence_node ${e.id}: ${e.ok ? e.message : `refused (${e.message})`}`;
     case 'console-trust-changed':
       return `console ${e.fingerprint.slice(0, 11)}… ${e.trusted ? 'trusted' : 'revoked'} by the cluster`;
   }
