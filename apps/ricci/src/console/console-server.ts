@@ -25,12 +25,12 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { ControlProvider } from '../control/control-provider.js';
 import { checked } from '../control/control-server.js';
 import type { ConsoleMount, TransportLog } from '../transport/transport-types.js';
-import { readAgentPasswordHash, verifyAgentPassword } from './agent-password.js';
-import { AuthLimiter } from './auth-limiter.js';
+import type { AuthLimiter } from './auth-limiter.js';
 import type { ClusterConsoleTrust } from './cluster-trust.js';
 import { consoleEventOf } from './console-events.js';
 import { ConsoleTrustGate, type ConsoleTrustLevel } from './console-trust-gate.js';
 import type { LogRing } from './log-ring.js';
+import { PasswordProof } from './password-proof.js';
 
 /** A node and where its agent listens, as the welcome lists them. */
 export interface AgentAddress {
@@ -89,6 +89,8 @@ interface Session {
   /** Settles once the hello is answered: frames sent right behind it wait for it. */
   helloDone: Promise<void>;
   subscribed: boolean;
+  /** A revoke-console it sent is waiting for the cluster: it ends on its own once answered. */
+  revoking: boolean;
   readonly helloTimer: NodeJS.Timeout;
 }
 
@@ -104,7 +106,7 @@ export class ConsoleApi implements ConsoleMount {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
   private readonly trust: ConsoleTrustGate;
-  private readonly limiter: AuthLimiter;
+  private readonly passwords: PasswordProof;
   private readonly peerFingerprints = new Map<string, string>();
   private readonly agentFingerprint: string;
   private readonly startedMs: number;
@@ -116,7 +118,6 @@ export class ConsoleApi implements ConsoleMount {
   private lastPushed: string | null = null;
   /** When (monotonic ms) the status was last checked for a push. */
   private lastPushCheck = Number.NEGATIVE_INFINITY;
-  private passwordChecks: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly options: ConsoleApiOptions) {
@@ -129,7 +130,13 @@ export class ConsoleApi implements ConsoleMount {
       ...(options.clusterTrust ? { cluster: options.clusterTrust } : {}),
       ...(options.trustWaitMs === undefined ? {} : { trustWaitMs: options.trustWaitMs }),
     });
-    this.limiter = options.limiter ?? new AuthLimiter();
+    this.passwords = new PasswordProof({
+      nodeName: options.nodeName,
+      stateDir: options.stateDir,
+      log: options.log,
+      now: this.now,
+      ...(options.limiter ? { limiter: options.limiter } : {}),
+    });
     this.agentFingerprint = new X509Certificate(options.agentCertPem).fingerprint256;
     this.wss = new WebSocketServer({
       noServer: true,
@@ -156,6 +163,8 @@ export class ConsoleApi implements ConsoleMount {
   /** Every core event passes here: transitions are pushed at once, the status within a tick. */
   coreEvent(event: ObserverEvent | ControllerEvent): void {
     this.trust.coreEvent(event);
+    if (event.type === 'console-trust-changed' && !event.trusted)
+      this.endRevoked(event.fingerprint);
     const consoleEvent = consoleEventOf(event, { node: this.options.nodeName, atMs: this.now() });
     if (consoleEvent !== null) {
       for (const session of this.subscribers()) {
@@ -216,6 +225,7 @@ export class ConsoleApi implements ConsoleMount {
       helloSeen: false,
       helloDone: Promise.resolve(),
       subscribed: false,
+      revoking: false,
       helloTimer: setTimeout(() => {
         if (session.version === null)
           this.refuse(
@@ -328,56 +338,12 @@ export class ConsoleApi implements ConsoleMount {
         `certificate ${fingerprint} is neither trusted by the cluster nor pinned on ${this.options.nodeName}; authenticate with the agent password`,
       );
     }
-    const retryAfterMs = this.limiter.retryAfterMs(remote, this.now());
-    if (retryAfterMs > 0) {
-      this.options.log('warn', 'console-auth-rate-limited', { remote, fingerprint, retryAfterMs });
-      return this.refuse(
-        session,
-        null,
-        'CONSOLE_API_AUTH_RATE_LIMITED',
-        `too many wrong agent passwords from ${remote}; retry in ${Math.ceil(retryAfterMs / 1000)} s`,
-        retryAfterMs,
-      );
+    const verdict = await this.passwords.check(remote, fingerprint, hello.auth.password);
+    if (!verdict.ok) {
+      return this.refuse(session, null, verdict.code, verdict.message, verdict.retryAfterMs);
     }
-    const stored = readAgentPasswordHash(this.options.stateDir);
-    if (stored === null) {
-      this.options.log('warn', 'console-auth-refused', {
-        remote,
-        fingerprint,
-        reason: 'no agent password set',
-      });
-      return this.refuse(
-        session,
-        null,
-        'CONSOLE_API_NO_PASSWORD',
-        `${this.options.nodeName} has no agent password; set one with "ricci password"`,
-      );
-    }
-    // Counted before the check, so that guesses sent side by side are limited too.
-    const failures = this.limiter.fail(remote, this.now());
-    const { password } = hello.auth;
-    if (!(await this.oneAtATime(() => verifyAgentPassword(password, stored)))) {
-      this.options.log('warn', 'console-auth-failed', {
-        remote,
-        fingerprint,
-        reason: 'wrong agent password',
-        failures,
-      });
-      return this.refuse(session, null, 'CONSOLE_API_AUTH_FAILED', 'the agent password is wrong');
-    }
-    this.limiter.succeed(remote);
     const level = await this.trust.passwordProven(fingerprint, remote, this.now());
     return this.welcome(session, hello, 'password', level);
-  }
-
-  /**
-   * Runs password checks one after another: each scrypt takes 32 MiB for ~100 ms, and a burst
-   * of hellos must not multiply that in the agent's memory.
-   */
-  private oneAtATime<T>(check: () => Promise<T>): Promise<T> {
-    const result = this.passwordChecks.then(check);
-    this.passwordChecks = result.catch(() => undefined);
-    return result;
   }
 
   private async welcome(
@@ -457,6 +423,21 @@ export class ConsoleApi implements ConsoleMount {
     }
   }
 
+  /**
+   * A revoked certificate's open connections end once the cluster commits the revocation, as
+   * new ones are refused from then on; the connection that asked for it is answered instead.
+   */
+  private endRevoked(fingerprint: string): void {
+    if (this.trust.accepts(fingerprint)) return;
+    for (const session of this.sessions) {
+      if (session.fingerprint !== fingerprint || session.version === null || session.revoking)
+        continue;
+      this.options.log('info', 'console-revoked-closed', { remote: session.remote, fingerprint });
+      const why = `certificate ${fingerprint} was revoked by the cluster`;
+      this.refuse(session, null, 'CONSOLE_API_CERTIFICATE_NOT_TRUSTED', why);
+    }
+  }
+
   /** Revokes a console (this one by default) in the cluster and drops this node's pin. */
   private async revokeConsole(
     session: Session,
@@ -464,7 +445,10 @@ export class ConsoleApi implements ConsoleMount {
   ): Promise<void> {
     // A session past its hello always has a certificate.
     const fingerprint = request.fingerprint ?? session.fingerprint!;
-    const { cluster, message } = await this.trust.revoke(fingerprint);
+    session.revoking = true;
+    const { cluster, message } = await this.trust.revoke(fingerprint).finally(() => {
+      session.revoking = false;
+    });
     this.options.log('info', 'console-revoked', {
       remote: session.remote,
       by: session.fingerprint,
