@@ -119,20 +119,9 @@ export class HostObserver {
   }
 }
 
-/**
- * A read runs inside the host's namespaces, so a power-off at that moment kills it with
- * everything else there: it is read again once the power-off is over (it kills until none is
- * left, so a read retried at once could be killed again, as CI saw five times in a row).
- */
-async function readSurvivingPowerOff(network: TestNetwork, name: string) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await readHostState(observed(network, name));
-    } catch (error) {
-      if (attempt === 5 || !String(error).includes('signal SIGKILL')) throw error;
-      await network.powerOffSettled(name);
-    }
-  }
+/** A read runs inside the host's namespaces: a power-off under way may kill it. */
+function readSurvivingPowerOff(network: TestNetwork, name: string) {
+  return network.survivingPowerOff(name, () => readHostState(observed(network, name)));
 }
 
 function observed(network: TestNetwork, name: string) {

@@ -97,10 +97,29 @@ export class TestNetwork {
   ) {
     const macOf = (name: string) => this.host(name).mac;
     this.cuts = new LinkCuts([...hosts.keys()], macOf, (name, script) =>
-      mustRun('nsenter', [`--net=/run/netns/${this.host(name).namespace}`, 'nft', '-f', '-'], {
-        input: script,
-      }),
+      this.survivingPowerOff(name, () =>
+        mustRun('nsenter', [`--net=/run/netns/${this.host(name).namespace}`, 'nft', '-f', '-'], {
+          input: script,
+        }),
+      ),
     );
+  }
+
+  /**
+   * Runs `command`, which starts a process inside host `name`'s namespaces. A power-off under
+   * way kills it with everything else there (it kills until none is left, so a retry at once
+   * could be killed too: CI saw it five times in a row): it runs again once that power-off is
+   * over.
+   */
+  async survivingPowerOff<T>(name: string, command: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await command();
+      } catch (error) {
+        if (attempt === 5 || !String(error).includes('signal SIGKILL')) throw error;
+        await this.powerOffSettled(name);
+      }
+    }
   }
 
   /** Builds the network. If building fails midway, whatever was made is swept before rethrowing. */
@@ -275,11 +294,8 @@ export class TestNetwork {
     }
   }
 
-  /**
-   * Resolves once no power-off of `name` is under way: a process started in the host meanwhile
-   * (an observer's read) may be killed by it, and is safe to start again after.
-   */
-  powerOffSettled(name: string): Promise<void> {
+  /** Resolves once no power-off of `name` is under way. */
+  private powerOffSettled(name: string): Promise<void> {
     return (this.powerOffs.get(name) ?? Promise.resolve()).catch(() => undefined);
   }
 
