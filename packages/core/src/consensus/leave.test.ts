@@ -48,4 +48,21 @@ describe('clean leave (cman_tool leave)', () => {
     world.tick(5);
     expect(world.node('n1').status().members).toEqual(['n1', 'n2', 'n3']);
   });
+
+  it('a follower that left and starts again is a member again for the other followers too', () => {
+    // Found in the console's tests: the other follower hears nothing from it directly (a
+    // follower talks only to its leader), so it must take the leader's word that it is back.
+    const world = new World(['n1', 'n2', 'n3']);
+    world.tick(20);
+    const leader = world.ids.find((id) => world.node(id).status().role === 'leader')!;
+    const [follower, leaving] = world.ids.filter((id) => id !== leader) as [string, string];
+    world.input(leaving, { type: 'leave' });
+    world.tick(2);
+    expect(world.node(follower).status().members).not.toContain(leaving);
+    world.crash(leaving);
+    world.start(leaving);
+    world.tick(30);
+    expect(world.node(leader).status().members).toContain(leaving);
+    expect(world.node(follower).status().members).toContain(leaving);
+  });
 });

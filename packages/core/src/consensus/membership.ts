@@ -14,6 +14,8 @@ export class MembershipView {
   private readonly restartedSinceRefresh = new Set<NodeId>();
   /** Peers that left cleanly, with the incarnation that left (a newer one is a new member). */
   private readonly leftIncarnation = new Map<NodeId, number>();
+  /** When each of them left, by the local tick. */
+  private readonly leftAtTick = new Map<NodeId, number>();
   private current: readonly NodeId[];
   /** What the last refresh looked at; an unchanged input needs no recomputation. */
   private refreshedAt = -1;
@@ -36,7 +38,7 @@ export class MembershipView {
     const left = this.leftIncarnation.get(from);
     // A message the leaving incarnation sent before its notice, arriving late, is no sign of life.
     if (left !== undefined && incarnation <= left) return;
-    this.leftIncarnation.delete(from);
+    this.forgetLeave(from);
     const known = this.incarnations.get(from);
     if (known !== undefined && incarnation > known) this.restartedSinceRefresh.add(from);
     if (known === undefined || incarnation > known) {
@@ -48,10 +50,11 @@ export class MembershipView {
   }
 
   /** `from` left cleanly (`cman_tool leave`): it is gone at once, and reported as `left`. */
-  left(from: NodeId, incarnation: number): void {
+  left(from: NodeId, incarnation: number, now: number): void {
     if (incarnation < (this.incarnations.get(from) ?? 0)) return;
     this.incarnations.set(from, incarnation);
     this.leftIncarnation.set(from, incarnation);
+    this.leftAtTick.set(from, now);
     this.lastHeardTick.delete(from);
     this.dirty = true;
   }
@@ -75,6 +78,24 @@ export class MembershipView {
     return ids.sort();
   }
 
+  /**
+   * A follower hears nothing from another follower (each talks to its leader only), so a peer
+   * that left and started again is back once the leader lists it two token times after the
+   * leave: the leader dropped it on the same notice (or, missing that, a token later), so only a
+   * new incarnation puts it back in the leader's list by then.
+   */
+  private backAccordingTo(leaderView: readonly NodeId[], now: number): void {
+    for (const id of leaderView) {
+      const leftAt = this.leftAtTick.get(id);
+      if (leftAt !== undefined && now - leftAt >= 2 * this.tokenTicks) this.forgetLeave(id);
+    }
+  }
+
+  private forgetLeave(id: NodeId): void {
+    this.leftIncarnation.delete(id);
+    this.leftAtTick.delete(id);
+  }
+
   /** Recomputes the view; returns the event to publish when it changed. */
   refresh(now: number, leaderView: readonly NodeId[] | null): MembershipEvent | null {
     if (!this.dirty && now === this.refreshedAt && leaderView === this.refreshedLeaderView) {
@@ -83,6 +104,7 @@ export class MembershipView {
     this.dirty = false;
     this.refreshedAt = now;
     this.refreshedLeaderView = leaderView;
+    if (leaderView) this.backAccordingTo(leaderView, now);
     const next = (
       leaderView ? [...new Set([...leaderView, this.self])].sort() : this.directlyHeard(now)
     ).filter((id) => !this.leftIncarnation.has(id));

@@ -171,7 +171,7 @@ export class ClusterNode extends ElectingNode {
    * two_node peer that left stopped itself: its leaving incarnation counts as fenced.
    */
   private peerLeft(from: NodeId, incarnation: number): void {
-    this.membership.left(from, incarnation);
+    this.membership.left(from, incarnation, this.now);
     if (this.twoNodePeer() === from && incarnation >= (this.fenced.get(from) ?? 0)) {
       this.fenced.set(from, incarnation);
     }
