@@ -78,6 +78,9 @@ const MAX_UNAUTHENTICATED = 16;
 const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
 /** WebSocket close code for a refused hello (policy violation). */
 const CLOSE_REFUSED = 1008;
+/** WebSocket close code of a stopping agent, and how long a console has to answer it. */
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 1000;
 
 interface Session {
   readonly ws: WebSocket;
@@ -199,7 +202,10 @@ export class ConsoleApi implements ConsoleMount {
     this.statusTimer = null;
     for (const session of this.sessions) {
       clearTimeout(session.helloTimer);
-      session.ws.terminate();
+      // A close, not a cut: frames already sent (the answer to the cman_tool leave that stops
+      // this agent) reach the console first; one that does not answer the close is cut later.
+      session.ws.close(CLOSE_GOING_AWAY, 'the agent is stopping');
+      setTimeout(() => session.ws.terminate(), CLOSE_GRACE_MS).unref();
     }
     this.sessions.clear();
     this.wss.close();
