@@ -87,6 +87,8 @@ export abstract class SimClusterHosts {
   private readonly leaving = new Map<NodeId, () => void>();
   /** Whether the simulated administrator still acknowledges manual fences. */
   adminActive = true;
+  /** Nodes the administrator asked to fence (fence_node) whose manual fence it still owes. */
+  protected readonly fenceNodeVictims = new Set<NodeId>();
   /** When the faults stopped (the liveness phase began). */
   livenessStartMs = 0;
 
@@ -277,6 +279,7 @@ export abstract class SimClusterHosts {
     const host = this.host(id);
     if (!host.controller || host.pausedUntilMs > 0 || host.fabricCut) return false;
     this.coverage.fenceRequests++;
+    this.fenceNodeVictims.add(victim);
     this.trace(`${id}: fence_node ${victim}`);
     host.controller.step({ type: 'fence-request', id: requestId, node: victim });
     this.processReady(host);

@@ -164,17 +164,21 @@ export class SimCluster extends SimClusterHosts {
 
   /**
    * fence_manual: one to four token times later the administrator makes sure the victim is off
-   * (powers it off) and runs fence_ack_manual at a running node that is not the victim.
+   * (powers it off) and runs fence_ack_manual at a running node that is not the victim. A
+   * fence_node of its own the administrator finishes after the faults stop too: the node it
+   * asked to fence may still run, a member nobody else will power off (seed 108).
    */
   private manualAck(victim: NodeId): void {
-    if (this.pendingAcks.has(victim) || !this.adminActive) return;
+    const acting = () => this.adminActive || this.fenceNodeVictims.has(victim);
+    if (this.pendingAcks.has(victim) || !acting()) return;
     this.pendingAcks.add(victim);
     const tokenMs = this.setup.config.tokenMs;
     this.queue.after(this.fenceRandom.between(tokenMs, 4 * tokenMs), () => {
       this.pendingAcks.delete(victim);
-      if (!this.adminActive) return;
+      if (!acting()) return;
       const at = this.ids.filter((id) => id !== victim && this.host(id).controller !== null);
       if (at.length === 0) return;
+      this.fenceNodeVictims.delete(victim);
       this.powerCycle(victim, 'powered off by the administrator before fence_ack_manual');
       const host = this.host(this.fenceRandom.pick(at));
       this.coverage.manualAcks++;
