@@ -3,6 +3,7 @@ import type { LoginLimiter } from './auth/login-limiter.js';
 import type { PasswordHasher } from './auth/password-hasher.js';
 import type { Principal, SessionManager } from './auth/session-manager.js';
 import type { ClusterRegistry } from './cluster-link/cluster-registry.js';
+import type { ClusterWatch } from './live/cluster-watch.js';
 import type { LiveHub } from './live/live-hub.js';
 import type { ConsoleStore } from './store/index.js';
 
@@ -38,6 +39,8 @@ declare module 'fastify' {
     loginLimiter: LoginLimiter;
     clusterRegistry: ClusterRegistry;
     live: LiveHub;
+    /** Each cluster's event history as the console infers it from the agents' snapshots. */
+    clusterWatch: ClusterWatch;
   }
 
   interface FastifyRequest {

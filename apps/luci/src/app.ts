@@ -45,6 +45,7 @@ import { createClusterRoutes } from './routes/create-cluster-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { historyRoutes } from './routes/history-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
+import { nodeActionRoutes } from './routes/node-action-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { setupRoutes } from './routes/setup-routes.js';
 import { usersRoutes } from './routes/users-routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     usersRoutes,
     clustersRoutes,
     clusterStatusRoutes,
+    nodeActionRoutes,
     configEditRoutes,
     historyRoutes,
   ]) {
@@ -165,6 +167,7 @@ function decorate(app: FastifyInstance, options: AppOptions, alerts: AlertServic
   app.decorate('loginLimiter', new LoginLimiter(options.loginLimits ?? defaultLoginLimits));
   app.decorate('clusterRegistry', registry);
   app.decorate('live', live);
+  app.decorate('clusterWatch', watch);
 }
 
 function startBackgroundWork(app: FastifyInstance, liveSweepMs: number): void {

@@ -180,6 +180,8 @@ test('a view-only user sees the cluster and can change nothing', async ({ page, 
     await expect(viewer.locator(`[data-test=${control}]`)).toHaveCount(0);
   }
   await expect(viewer.locator('[data-test=member-fence-ack]')).toHaveCount(0);
+  await expect(viewer.locator('[data-test^=node-leave-]')).toHaveCount(0);
+  await expect(viewer.locator('[data-test^=node-fence-]')).toHaveCount(0);
   await screenshot(viewer, 'console-cluster-view-only');
   const service = encodeURIComponent('service:webservice');
   const relocate = await callAsPage(

@@ -153,12 +153,8 @@ class AgentClusterLink implements ClusterLink {
   constructor(
     private readonly settings: Settings,
     nodes: readonly DiscoveredNode[],
-    /**
-     * Kept from `connect` only, for a node that does not know the cluster's trust yet (it lags
-     * behind the log, or the cluster could not record it): it lets this link introduce the
-     * console to that node anew.
-     */
-    private readonly password: string | null,
+    /** From `connect` only: introduces the console anew to a node that lags behind its trust. */
+    private password: string | null,
   ) {
     this.nodes = [...nodes];
     this.current = { state: 'connecting', since: settings.now() };
@@ -214,22 +210,35 @@ class AgentClusterLink implements ClusterLink {
     return reply.metadata;
   }
 
+  async requestAt(node: string, action: ControlAction): Promise<ControlResult> {
+    return this.atNode(node, (session) => this.within(session, action));
+  }
+
   async logs(node: string, limit: number): Promise<readonly AgentLogLine[]> {
-    const target = this.nodes.find((known) => known.name === node);
-    if (!target) throw new ConsoleError('CONSOLE_NOT_FOUND', `no node named "${node}"`);
-    const current = this.current.state === 'connected' ? this.session : null;
-    // Each agent keeps its own log: a node other than the linked one is asked directly.
-    const session = current?.welcome.node === node ? current : await this.authenticate(target);
-    try {
+    return this.atNode(node, async (session) => {
       const reply = await session.call({ type: 'logs', limit });
       if (reply.type !== 'logs') throw new Error(`the agent answered logs with ${reply.type}`);
       return reply.lines;
+    });
+  }
+
+  /** Runs `use` with `node`'s own agent: the linked session, else a short one of its own. */
+  private async atNode<T>(node: string, use: (session: AgentSession) => Promise<T>): Promise<T> {
+    const target = this.nodes.find((known) => known.name === node);
+    if (!target) throw new ConsoleError('CONSOLE_NOT_FOUND', `no node named "${node}"`);
+    const current = this.current.state === 'connected' ? this.session : null;
+    const session = current?.welcome.node === node ? current : await this.authenticate(target);
+    try {
+      return await use(session);
     } finally {
       if (session !== current) session.close();
     }
   }
 
   async revokeTrust(): Promise<boolean> {
+    // The revocation ends this console's connections on every node: the link must not win the
+    // trust back with the password while it reconnects before it is closed.
+    this.password = null;
     const session = this.current.state === 'connected' ? this.session : null;
     if (!session) {
       this.settings.log('warn', 'cluster link: could not revoke the console: no agent reachable', {

@@ -51,6 +51,16 @@ export class AgentRefusal extends Error {
   }
 }
 
+/**
+ * The link ended after the agent accepted a task and before its result came: the outcome is
+ * unknown (and, for a node told to leave, the link ending is what leaving looks like).
+ */
+export class TaskCutOff extends AgentRefusal {
+  constructor(message: string) {
+    super('CONSOLE_API_UNREACHABLE', message);
+  }
+}
+
 export type AgentPush =
   | { readonly kind: 'status'; readonly status: ClusterStatus }
   | { readonly kind: 'event'; readonly event: ConsoleEvent };
@@ -286,8 +296,7 @@ export class AgentSession {
     }
     for (const task of this.tasks.values()) {
       task.reject(
-        new AgentRefusal(
-          'CONSOLE_API_UNREACHABLE',
+        new TaskCutOff(
           `${this.where()}: the link ${reason} before the task ended; its outcome is unknown`,
         ),
       );

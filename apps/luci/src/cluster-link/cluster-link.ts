@@ -67,6 +67,11 @@ export interface ClusterLink {
    * over the control socket; resolves with the agent's result, rejects when no agent answers.
    */
   request(action: ControlAction): Promise<ControlResult>;
+  /**
+   * One action asked of `node`'s own agent, for what only a node does to itself (cman_tool
+   * leave); resolves with its result, rejects when that agent does not answer.
+   */
+  requestAt(node: string, action: ControlAction): Promise<ControlResult>;
   /** The committed cluster.conf (null before the cluster has one), from a connected agent. */
   config(): Promise<CommittedConfig | null>;
   /** A connected agent's resource agents' meta-data. */

@@ -26,6 +26,8 @@ export interface ConsoleErrorOptions {
   readonly field?: string;
   /** Extra response headers (Retry-After for rate limiting). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** The failure this one words for people (never shown; for the handler that knows more). */
+  readonly cause?: unknown;
 }
 
 /** A refusal the console answers with a code, its HTTP status and a message for people. */
@@ -39,7 +41,7 @@ export class ConsoleError extends Error {
     message: string = errorCodes[code],
     options: ConsoleErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ConsoleError';
     this.statusCode = consoleErrorStatus[code];
     this.field = options.field;

@@ -1,9 +1,16 @@
-import type { ClusterEvent } from '@quorate/protocol';
+import type { ClusterEvent, ConsoleEvent } from '@quorate/protocol';
 import type { ClusterLinkChange } from '../cluster-link/cluster-link.js';
 import { fenceAttemptEvents } from '../cluster-link/fence-events.js';
 import type { ConsoleStore } from '../store/index.js';
 import { eventDetail } from './event-detail.js';
-import { firstWatch, type StatusEvent, statusEvents, type WatchedStatus } from './status-events.js';
+import {
+  firstWatch,
+  type LossCause,
+  type StatusEvent,
+  statusEvents,
+  type WatchedStatus,
+  withExpectedLoss,
+} from './status-events.js';
 
 /**
  * Turns each cluster's stream of link changes into its event history: it remembers the last
@@ -37,6 +44,52 @@ export class ClusterWatch {
     });
   }
 
+  /**
+   * The console asked `node` to leave (`leaving` true), or that request failed (false): the
+   * snapshot that shows it gone records that it left, not that it is lost and being fenced. The
+   * agent the link follows may be that node itself, whose peers' word of the leave never
+   * reaches the console.
+   */
+  expectLeave(cluster: string, node: string, leaving: boolean): void {
+    if (leaving) this.expectLoss(cluster, node, 'leave');
+    else if (this.watched.get(cluster)?.expectedLoss.get(node) === 'leave') {
+      this.expectLoss(cluster, node, null);
+    }
+  }
+
+  /**
+   * An agent's events come before its next status: a member it reports gone left cleanly or
+   * was lost; one the leader fenced before any agent reported it lost was fenced (fence_node).
+   * A fence after the loss is the usual recovery, which the snapshots tell.
+   */
+  private learnCause(cluster: string, event: ConsoleEvent): void {
+    const causeOf = (node: string) => this.watched.get(cluster)?.expectedLoss.get(node);
+    if (event.kind === 'membership') {
+      // Back before any status showed it gone: what was learnt of its going is over.
+      for (const node of event.joined) this.expectLoss(cluster, node, null);
+      for (const node of event.lost) {
+        const cause = event.left.includes(node) ? 'leave' : 'lost';
+        if (causeOf(node) !== 'fence') this.expectLoss(cluster, node, cause);
+      }
+    }
+    if (
+      event.kind === 'fence' &&
+      event.outcome === 'succeeded' &&
+      causeOf(event.victim) !== 'lost'
+    ) {
+      this.expectLoss(cluster, event.victim, 'fence');
+    }
+  }
+
+  /** Only while `node` still shows online: a cause learnt after the loss explains nothing. */
+  private expectLoss(cluster: string, node: string, cause: LossCause | null): void {
+    const watched = this.watched.get(cluster);
+    const online = watched?.status.members.some((m) => m.name === node && m.online);
+    if (watched && (online || cause === null)) {
+      this.watched.set(cluster, withExpectedLoss(watched, node, cause));
+    }
+  }
+
   /** Forgets the clusters not in `names` (removed ones): one added again starts afresh. */
   keepOnly(names: readonly string[]): void {
     const kept = new Set(names);
@@ -45,7 +98,10 @@ export class ClusterWatch {
   }
 
   private eventsOf(cluster: string, change: ClusterLinkChange): StatusEvent[] {
-    if (change.kind === 'event') return fenceAttemptEvents(change.event, change.fenceLevel);
+    if (change.kind === 'event') {
+      this.learnCause(cluster, change.event);
+      return fenceAttemptEvents(change.event, change.fenceLevel);
+    }
     if (change.kind === 'snapshot') {
       const previous = this.watched.get(cluster);
       const status = change.snapshot.status;

@@ -1,7 +1,7 @@
 import type { ClusterStatus, ServiceStatus } from '@quorate/protocol';
 import { describe, expect, it } from 'vitest';
 import { threeNodeStatus } from '../testing/fake-cluster.js';
-import { firstWatch, statusEvents } from './status-events.js';
+import { firstWatch, statusEvents, withExpectedLoss } from './status-events.js';
 
 /** The events from one snapshot to the next, with nothing remembered before the first. */
 const eventsBetween = (a: ClusterStatus, b: ClusterStatus) => statusEvents(firstWatch(a), b).events;
@@ -106,5 +106,53 @@ describe('status events', () => {
       'Fencing node2: its services recover once the fence succeeds',
       'node3 joined the cluster',
     ]);
+  });
+
+  it('record a member expected to leave as left, with no fence, then and once quorum returns', () => {
+    const leaving = withExpectedLoss(firstWatch(healthy), 'node3', 'leave');
+    const gone = withMembers(healthy, { node3: false }, 2);
+    const left = statusEvents(leaving, gone);
+    expect(left.events).toEqual([
+      { kind: 'member', subject: 'node3', message: 'node3 left the cluster' },
+    ]);
+    // node2 lost too: inquorate; once node2 is back, only node2's absence needed no fence.
+    const alone = withMembers(healthy, { node2: false, node3: false }, 1);
+    const lonely = statusEvents(left.watched, alone);
+    const back = statusEvents(lonely.watched, gone);
+    expect(back.events.map((e) => e.message)).toEqual([
+      'Cluster is quorate (2 of 3 votes, quorum 2)',
+      'node2 joined the cluster',
+    ]);
+  });
+
+  it('forget an expected leave once the member is offline: its next loss is a loss', () => {
+    const leaving = withExpectedLoss(firstWatch(healthy), 'node3', 'leave');
+    const gone = withMembers(healthy, { node3: false }, 2);
+    const rejoined = statusEvents(statusEvents(leaving, gone).watched, healthy);
+    expect(statusEvents(rejoined.watched, gone).events.map((e) => e.message)).toEqual([
+      'node3 is offline',
+      'Fencing node3: its services recover once the fence succeeds',
+    ]);
+    const withdrawn = withExpectedLoss(leaving, 'node3', null);
+    expect(statusEvents(withdrawn, gone).events.map((e) => e.message)).toEqual([
+      'node3 is offline',
+      'Fencing node3: its services recover once the fence succeeds',
+    ]);
+  });
+
+  it('record a member fenced before it showed offline (fence_node) as fenced, with no guess', () => {
+    const fenced = withExpectedLoss(firstWatch(healthy), 'node2', 'fence');
+    // The leader recovered node2's service before the members saw node2 gone.
+    const moved = {
+      ...healthy,
+      services: healthy.services.map((s) => ({ ...s, owner: 'node1', lastOwner: 'node2' })),
+    };
+    const recovered = statusEvents(fenced, moved);
+    const gone = statusEvents(recovered.watched, withMembers(moved, { node2: false }, 2));
+    expect(gone.events).toEqual([
+      { kind: 'member', subject: 'node2', message: 'node2 is offline' },
+      { kind: 'fenced', subject: 'node2', message: 'node2 was fenced' },
+    ]);
+    expect([...gone.watched.fenced]).toEqual(['node2']);
   });
 });

@@ -18,13 +18,39 @@ export interface WatchedStatus {
   readonly awaitingFence: ReadonlyMap<string, string>;
   /** Lost members whose fence the console has seen succeed, until they are back. */
   readonly fenced: ReadonlySet<string>;
+  /**
+   * Members still online whose going the console already knows the cause of: a clean leave
+   * (`cman_tool leave`, asked by the console or reported by an agent), a fence an agent
+   * reported succeeded (`fence_node` fences a member before its peers miss it), or a loss an
+   * agent reported. The snapshot that shows one offline says so; after a leave or a fence it
+   * guesses no fence.
+   */
+  readonly expectedLoss: ReadonlyMap<string, LossCause>;
+  /** Members that left cleanly, until they are back: the cluster fences none of them. */
+  readonly left: ReadonlySet<string>;
 }
+
+export type LossCause = 'leave' | 'fence' | 'lost';
 
 export const firstWatch = (status: ClusterStatus): WatchedStatus => ({
   status,
   awaitingFence: new Map(),
   fenced: new Set(),
+  expectedLoss: new Map(),
+  left: new Set(),
 });
+
+/** `watched` expecting `node` to go for `cause`, or (null) no longer expecting it to. */
+export function withExpectedLoss(
+  watched: WatchedStatus,
+  node: string,
+  cause: LossCause | null,
+): WatchedStatus {
+  const next = new Map(watched.expectedLoss);
+  if (cause === null) next.delete(node);
+  else next.set(node, cause);
+  return { ...watched, expectedLoss: next };
+}
 
 /**
  * What changed between two status snapshots of one cluster, as events in RHCS's words. The
@@ -47,10 +73,17 @@ export function statusEvents(
   ];
   const online = new Set(next.members.filter((m) => m.online).map((m) => m.name));
   const fenced = new Set([...previous.fenced].filter((name) => !online.has(name)));
-  for (const event of services.events) {
+  for (const event of events) {
     if (event.kind === 'fenced' && event.subject) fenced.add(event.subject);
   }
-  const watched = { status: next, awaitingFence: services.awaitingFence, fenced };
+  const left = new Set([...previous.left].filter((name) => !online.has(name)));
+  const expectedLoss = new Map<string, LossCause>();
+  for (const [name, cause] of previous.expectedLoss) {
+    if (online.has(name)) expectedLoss.set(name, cause);
+    else if (cause === 'leave') left.add(name);
+  }
+  const { awaitingFence } = services;
+  const watched = { status: next, awaitingFence, fenced, expectedLoss, left };
   return { events, watched };
 }
 
@@ -67,7 +100,8 @@ function quorumEvents(previous: ClusterStatus, next: ClusterStatus): StatusEvent
 
 /**
  * Members leaving and joining. A quorate cluster fences a member it lost; one that loses a
- * member while inquorate fences it once quorum returns (unless that fence was already seen).
+ * member while inquorate fences it once quorum returns (unless that fence was already seen). A
+ * member that left cleanly is fenced by nobody.
  */
 function memberEvents(previous: WatchedStatus, next: ClusterStatus): StatusEvent[] {
   const before = new Map(previous.status.members.map((m) => [m.name, m]));
@@ -77,11 +111,18 @@ function memberEvents(previous: WatchedStatus, next: ClusterStatus): StatusEvent
     const old = before.get(member.name);
     if (!old) continue;
     const lost = old.online && !member.online;
+    const cause = lost ? previous.expectedLoss.get(member.name) : undefined;
     if (lost) {
-      events.push({ kind: 'member', subject: member.name, message: `${member.name} is offline` });
+      const words = cause === 'leave' ? 'left the cluster' : 'is offline';
+      events.push({ kind: 'member', subject: member.name, message: `${member.name} ${words}` });
     }
-    const stillUnfenced = !member.online && !previous.fenced.has(member.name);
-    if (next.quorum.quorate && (lost || (quorumBack && stillUnfenced))) {
+    if (cause === 'fence') {
+      events.push({ kind: 'fenced', subject: member.name, message: `${member.name} was fenced` });
+    }
+    const stillUnfenced =
+      !member.online && !previous.fenced.has(member.name) && !previous.left.has(member.name);
+    const accountedFor = cause === 'leave' || cause === 'fence';
+    if (next.quorum.quorate && !accountedFor && (lost || (quorumBack && stillUnfenced))) {
       events.push(fencing(member));
     }
     if (!old.online && member.online) {
@@ -107,7 +148,14 @@ function joined(member: MemberStatus, words: string): StatusEvent {
 
 function serviceEvents(previous: WatchedStatus, next: ClusterStatus) {
   const before = new Map(previous.status.services.map((s) => [s.id, s]));
-  const offline = new Set(next.members.filter((m) => !m.online).map((m) => m.name));
+  // Nothing waits for the fence of a member that left cleanly or whose fence was already seen.
+  const accountedFor = (name: string) => {
+    const cause = previous.expectedLoss.get(name);
+    return cause === 'leave' || cause === 'fence' || previous.left.has(name);
+  };
+  const offline = new Set(
+    next.members.filter((m) => !m.online && !accountedFor(m.name)).map((m) => m.name),
+  );
   const awaitingFence = new Map(previous.awaitingFence);
   const fenced = new Set<string>();
   const events: StatusEvent[] = [];

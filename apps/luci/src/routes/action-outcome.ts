@@ -46,26 +46,40 @@ const capitalised = (word: string) => word.charAt(0).toUpperCase() + word.slice(
 /** rgmanager's "already running" counts as done, as clusvcadm's exit status says. */
 const alreadyRunningCode = -10;
 
-/** Sends one action to the cluster; a cluster that cannot be reached is the link's error. */
-export async function requestAction(
-  cluster: string,
-  link: ClusterLink | undefined,
-  action: ControlAction,
-): Promise<ControlResult> {
+/** The cluster's link when it is connected; a 503 naming the cluster otherwise. */
+export function connectedLink(cluster: string, link: ClusterLink | undefined): ClusterLink {
   if (link === undefined || link.state().state !== 'connected') {
     throw new ConsoleError(
       'CONSOLE_LINK_UNAVAILABLE',
       `the console has no connection to the agents of cluster "${cluster}"`,
     );
   }
+  return link;
+}
+
+/**
+ * Sends one action to the cluster, or to `node`'s own agent when the node must act itself; a
+ * cluster or node that cannot be reached is the link's error.
+ */
+export async function requestAction(
+  cluster: string,
+  link: ClusterLink | undefined,
+  action: ControlAction,
+  node?: string,
+): Promise<ControlResult> {
+  const connected = connectedLink(cluster, link);
   try {
-    return await link.request(action);
+    return node === undefined
+      ? await connected.request(action)
+      : await connected.requestAt(node, action);
   } catch (error) {
+    if (error instanceof ConsoleError && error.code === 'CONSOLE_NOT_FOUND') throw error;
     const why = error instanceof Error ? error.message : String(error);
-    throw new ConsoleError(
-      'CONSOLE_LINK_UNAVAILABLE',
-      `no agent of cluster "${cluster}" answered: ${why}`,
-    );
+    const silent =
+      node === undefined
+        ? `no agent of cluster "${cluster}" answered`
+        : `the agent of ${node} did not answer`;
+    throw new ConsoleError('CONSOLE_LINK_UNAVAILABLE', `${silent}: ${why}`, { cause: error });
   }
 }
 
@@ -111,4 +125,17 @@ export function fenceAckOutcome(result: ControlResult): ActionOutcome {
   }
   if (!result.ok) throw new ConsoleError('CONSOLE_ACTION_REFUSED', result.message);
   return { text: result.message };
+}
+
+/**
+ * cman_tool leave and fence_node: the command and node, then the agent's words; a failure is a
+ * refusal with the agent's words ("cman_tool fence: not supported yet…").
+ */
+export function nodeOutcome(command: string, result: ControlResult): ActionOutcome {
+  if (result.type !== 'node') {
+    throw new ConsoleError('CONSOLE_INTERNAL', `the agent answered with a ${result.type} result`);
+  }
+  if (!result.ok)
+    throw new ConsoleError('CONSOLE_ACTION_REFUSED', `${command} failed: ${result.message}`);
+  return { text: `${command}: ${result.message}` };
 }

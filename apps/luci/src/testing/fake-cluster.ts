@@ -5,6 +5,7 @@ import type {
   ControlAction,
   ControlResult,
   MemberStatus,
+  NodeRequest,
   RmResult,
   ServiceStatus,
 } from '@quorate/protocol';
@@ -32,15 +33,18 @@ export interface FakeClusterOptions {
   readonly subnet?: string;
 }
 
-type Answer = (action: ControlAction) => ControlResult | Promise<ControlResult>;
+/** `node`: the agent asked, for an action only that node's own agent takes (`requestAt`). */
+type Answer = (action: ControlAction, node?: string) => ControlResult | Promise<ControlResult>;
 
 export class FakeCluster {
   status: ClusterStatus;
   linkState: { state: ClusterLinkState; since: number } = { state: 'connected', since: 0 };
   /** Every action asked of the cluster, in order. */
   readonly actions: ControlAction[] = [];
+  /** The actions asked of one node's own agent, with that node, in order (also in `actions`). */
+  readonly actionsAt: { readonly node: string; readonly action: ControlAction }[] = [];
   /** How actions are answered; a test may replace it (to hang, fail or refuse). */
-  answer: Answer = (action) => this.simulate(action);
+  answer: Answer = (action, node) => this.simulate(action, node);
   /** Each node's agent log lines, oldest first, as its agent would answer `logs`. */
   readonly logLines = new Map<string, AgentLogLine[]>();
   private readonly listeners = new Set<(change: ClusterLinkChange) => void>();
@@ -123,6 +127,14 @@ export class FakeCluster {
         this.actions.push(action);
         return this.answer(action);
       },
+      requestAt: async (node, action) => {
+        this.actions.push(action);
+        this.actionsAt.push({ node, action });
+        if (!this.status.members.find((m) => m.name === node)?.online) {
+          throw new Error(`${node}: no agent answers`);
+        }
+        return this.answer(action, node);
+      },
       // The fake has no cluster.conf and no agents to describe: the config editor needs real ones.
       config: async () => null,
       metadata: async () => ({
@@ -146,10 +158,11 @@ export class FakeCluster {
     for (const listener of [...this.listeners]) listener(change);
   }
 
-  private simulate(action: ControlAction): ControlResult {
+  private simulate(action: ControlAction, node?: string): ControlResult {
     if (action.type === 'fence-ack') {
       return { type: 'fence-ack', ok: true, message: `Fencing of ${action.node} acknowledged` };
     }
+    if (action.type === 'node') return this.nodeRequest(action.request, node);
     if (action.type !== 'rm') return { type: 'node', ok: false, message: 'not simulated' };
     const request = action.request;
     if (!('service' in request)) {
@@ -163,6 +176,47 @@ export class FakeCluster {
     if (!service) return rm(-4, 'Service does not exist', null);
     const target = 'target' in request ? request.target : undefined;
     return this.serviceRequest(request.kind, service, target);
+  }
+
+  /**
+   * cman_tool leave on `node` (its services move to the first other member, its peers report
+   * it left, then it is offline) and fence_node (the node powered off, its services recovered
+   * on the first other member). Other node requests are not simulated.
+   */
+  private nodeRequest(request: NodeRequest, node: string | undefined): ControlResult {
+    if (request.kind === 'leave' && node !== undefined) {
+      const heir = this.status.members.find((m) => m.online && m.name !== node)?.name ?? null;
+      this.update((s) => ({
+        ...s,
+        services: s.services.map((x) => (x.owner === node ? { ...x, owner: heir } : x)),
+      }));
+      const reporter = heir ?? node;
+      const left = [node];
+      const members = this.status.members.filter((m) => m.online && m.name !== node);
+      this.emit({
+        kind: 'event',
+        event: {
+          kind: 'membership',
+          node: reporter,
+          atMs: 0,
+          members: members.map((m) => m.name),
+          joined: [],
+          lost: left,
+          left,
+          restarted: [],
+        },
+        fenceLevel: null,
+      });
+      this.powerOff(node);
+      return { type: 'node', ok: true, message: 'leaving the cluster' };
+    }
+    if (request.kind === 'fence') {
+      const heir = this.status.members.find((m) => m.online && m.name !== request.node);
+      this.powerOff(request.node);
+      if (heir) this.recover(request.node, heir.name);
+      return { type: 'node', ok: true, message: `fence of ${request.node} succeeded` };
+    }
+    return { type: 'node', ok: false, message: `cman_tool ${request.kind}: not simulated` };
   }
 
   private serviceRequest(kind: string, service: ServiceStatus, target: string | undefined) {

@@ -33,6 +33,21 @@ export function fenceAck(cluster: string, node: string): Promise<ActionOutcome> 
   });
 }
 
+/** What a node command does: `cman_tool leave` on that node, or `fence_node NODE`. */
+export type NodeCommand = 'leave' | 'fence';
+
+/** cman_tool leave (asked of that node's agent) or fence_node (the leader fences it). */
+export function nodeCommand(
+  cluster: string,
+  node: string,
+  command: NodeCommand,
+): Promise<ActionOutcome> {
+  return callApi('POST', `${clusterPath(cluster)}/nodes/${encodeURIComponent(node)}/${command}`, {
+    body: {},
+    schema: actionOutcomeSchema,
+  });
+}
+
 /** What an action ended with, for the page's notice: the cluster's words either way. */
 export interface Outcome {
   readonly tone: 'ok' | 'bad';

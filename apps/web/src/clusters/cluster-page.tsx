@@ -57,7 +57,8 @@ function ClusterStatusBody(props: { view: ClusterStatusView }) {
           members={status.members}
           leader={status.quorum.leader}
           events={view.events}
-          canFenceAck={view.myRoles.includes('node-commands')}
+          canNodeCommands={view.myRoles.includes('node-commands')}
+          pending={pending}
           onRun={run}
         />
       </section>
