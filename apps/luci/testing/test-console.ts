@@ -124,6 +124,25 @@ export async function startTestConsole(
   return testConsole;
 }
 
+/** A console with the fake cluster added by the admin ("Add cluster", as a browser does it). */
+export async function startWithFakeCluster(cluster: FakeCluster = new FakeCluster()) {
+  const testConsole = await startTestConsole(fakeClusterLinks(cluster));
+  const admin = await testConsole.asAdmin();
+  const added = await admin.call('POST', '/api/clusters', {
+    address: '192.0.2.1',
+    agentPassword: 'agent secret',
+  });
+  if (added.statusCode !== 201) throw new Error(`add cluster: ${added.body}`);
+  return { console: testConsole, admin, cluster };
+}
+
+/** The newest audit entry: action, user, cluster, target, result and error code. */
+export async function lastAudit(admin: TestBrowser): Promise<unknown[]> {
+  const { entries } = (await admin.call('GET', '/api/audit?limit=1')).json();
+  const [entry] = entries;
+  return [entry.action, entry.user, entry.cluster, entry.target, entry.result, entry.errorCode];
+}
+
 /** Registers a cluster straight in the store, as the registry would after a successful add. */
 export function registerCluster(store: ConsoleStore, name: string): void {
   store.clusters.add({

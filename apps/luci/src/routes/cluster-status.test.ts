@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FakeCluster,
-  fakeClusterLinks,
   type LiveSocket,
+  lastAudit,
   openLiveSocket,
-  startTestConsole,
-  type TestBrowser,
+  startWithFakeCluster,
   type TestConsole,
 } from '../../testing/test-console.js';
 
@@ -21,20 +20,9 @@ const webservice = encodeURIComponent('service:webservice');
 
 /** A console with the fake cluster added by the admin. */
 async function withCluster(cluster = new FakeCluster()) {
-  luci = await startTestConsole(fakeClusterLinks(cluster));
-  const admin = await luci.asAdmin();
-  const added = await admin.call('POST', '/api/clusters', {
-    address: '192.0.2.1',
-    agentPassword: 'agent secret',
-  });
-  expect(added.statusCode).toBe(201);
-  return { console: luci, admin, cluster };
-}
-
-async function auditTail(admin: TestBrowser) {
-  const { entries } = (await admin.call('GET', '/api/audit?limit=1')).json();
-  const [entry] = entries;
-  return [entry.action, entry.user, entry.cluster, entry.target, entry.result, entry.errorCode];
+  const started = await startWithFakeCluster(cluster);
+  luci = started.console;
+  return started;
 }
 
 describe('the cluster status', () => {
@@ -97,7 +85,7 @@ describe('service actions', () => {
     expect(cluster.actions).toEqual([
       { type: 'rm', request: { kind: 'relocate', service: 'service:webservice', target: 'node1' } },
     ]);
-    expect(await auditTail(admin)).toEqual([
+    expect(await lastAudit(admin)).toEqual([
       'service.relocate',
       'admin',
       'webcluster',
@@ -122,7 +110,7 @@ describe('service actions', () => {
       message:
         'Trying to relocate service:webservice to node1...Failure: resource groups are locked (clusvcadm -u unlocks them)',
     });
-    expect((await auditTail(admin)).slice(4)).toEqual(['refused', 'CONSOLE_ACTION_REFUSED']);
+    expect((await lastAudit(admin)).slice(4)).toEqual(['refused', 'CONSOLE_ACTION_REFUSED']);
     const unlocked = await admin.call('POST', '/api/clusters/webcluster/unlock', {});
     expect(unlocked.json().text).toBe('Resource groups unlocked');
     expect((await relocate()).json().text).toBe(

@@ -1,11 +1,6 @@
 import type { ClusterStatus } from '@quorate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  FakeCluster,
-  fakeClusterLinks,
-  startTestConsole,
-  type TestConsole,
-} from '../../testing/test-console.js';
+import { FakeCluster, startWithFakeCluster, type TestConsole } from '../../testing/test-console.js';
 
 let luci: TestConsole | undefined;
 afterEach(async () => {
@@ -16,14 +11,8 @@ const webservice = encodeURIComponent('service:webservice');
 
 /** A console with the fake cluster added; each change to it is 1 s after the last. */
 async function withCluster(cluster = new FakeCluster()) {
-  luci = await startTestConsole(fakeClusterLinks(cluster));
-  const admin = await luci.asAdmin();
-  const added = await admin.call('POST', '/api/clusters', {
-    address: '192.0.2.1',
-    agentPassword: 'agent secret',
-  });
-  expect(added.statusCode).toBe(201);
-  const console = luci;
+  const { console, admin } = await startWithFakeCluster(cluster);
+  luci = console;
   const change = (step: (status: ClusterStatus) => ClusterStatus) => {
     console.advance(1000);
     cluster.update(step);

@@ -2,8 +2,8 @@ import type { ControlAction } from '@quorate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FakeCluster,
-  fakeClusterLinks,
-  startTestConsole,
+  lastAudit,
+  startWithFakeCluster,
   type TestBrowser,
   type TestConsole,
 } from '../../testing/test-console.js';
@@ -22,20 +22,9 @@ const leave: ControlAction = {
 
 /** A console with the fake cluster added by the admin. */
 async function withCluster(cluster = new FakeCluster()) {
-  luci = await startTestConsole(fakeClusterLinks(cluster));
-  const admin = await luci.asAdmin();
-  const added = await admin.call('POST', '/api/clusters', {
-    address: '192.0.2.1',
-    agentPassword: 'agent secret',
-  });
-  expect(added.statusCode).toBe(201);
-  return { console: luci, admin, cluster };
-}
-
-async function auditTail(admin: TestBrowser) {
-  const { entries } = (await admin.call('GET', '/api/audit?limit=1')).json();
-  const [entry] = entries;
-  return [entry.action, entry.user, entry.cluster, entry.target, entry.result, entry.errorCode];
+  const started = await startWithFakeCluster(cluster);
+  luci = started.console;
+  return started;
 }
 
 async function eventMessages(admin: TestBrowser): Promise<string[]> {
@@ -50,7 +39,7 @@ describe('leave (cman_tool leave)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ text: 'cman_tool leave on node3: leaving the cluster' });
     expect(cluster.actionsAt).toEqual([{ node: 'node3', action: leave }]);
-    expect(await auditTail(admin)).toEqual([
+    expect(await lastAudit(admin)).toEqual([
       'node.leave',
       'admin',
       'webcluster',
@@ -114,7 +103,7 @@ describe('leave (cman_tool leave)', () => {
       code: 'CONSOLE_LINK_UNAVAILABLE',
       message: 'the agent of node3 did not answer: connect ETIMEDOUT',
     });
-    expect((await auditTail(admin)).slice(4)).toEqual(['failed', 'CONSOLE_LINK_UNAVAILABLE']);
+    expect((await lastAudit(admin)).slice(4)).toEqual(['failed', 'CONSOLE_LINK_UNAVAILABLE']);
     // The node then lost for another reason is lost, and fenced, as any other.
     cluster.powerOff('node3');
     expect(await eventMessages(admin)).toEqual([
@@ -132,7 +121,7 @@ describe('fence now (fence_node)', () => {
     expect(response.json()).toEqual({ text: 'fence_node node2: fence of node2 succeeded' });
     expect(cluster.actions).toEqual([{ type: 'node', request: { kind: 'fence', node: 'node2' } }]);
     expect(cluster.actionsAt).toEqual([]);
-    expect(await auditTail(admin)).toEqual([
+    expect(await lastAudit(admin)).toEqual([
       'node.fence',
       'admin',
       'webcluster',
@@ -157,7 +146,7 @@ describe('fence now (fence_node)', () => {
       code: 'CONSOLE_ACTION_REFUSED',
       message: 'fence_node node2 failed: cman_tool fence: not supported yet by this agent',
     });
-    expect((await auditTail(admin)).slice(0, 6)).toEqual([
+    expect((await lastAudit(admin)).slice(0, 6)).toEqual([
       'node.fence',
       'admin',
       'webcluster',

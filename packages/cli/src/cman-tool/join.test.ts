@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ClusterStatus,
-  CONTROL_PROTOCOL_VERSION,
-  type ControlAction,
-  decodeControlRequest,
-  encodeControlFrame,
-} from '@quorate/protocol';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import type { ClusterStatus, ControlAction } from '@quorate/protocol';
+import { describe, expect, test } from 'vitest';
+import { scratchDir, serveFakeAgent } from '../../testing/fake-agent.js';
 import type { CommandIo } from '../command-io.js';
 import {
   type AgentStartHost,
@@ -50,41 +42,18 @@ interface FakeAgent {
   nodeAnswer: { ok: boolean; message: string };
 }
 
-function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'quorate-join-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** Serves the control protocol at `path`; resolves once it listens. */
-async function serveAgent(path: string, agent: FakeAgent): Promise<Server> {
-  const server = createServer((socket) => {
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
-        const decoded = decodeControlRequest(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (!decoded.ok) continue;
-        const { id, type } = decoded.frame;
-        const version = CONTROL_PROTOCOL_VERSION;
-        if (type === 'status') {
-          const membership =
-            agent.memberships.length > 1 ? agent.memberships.shift() : agent.memberships[0];
-          socket.write(
-            encodeControlFrame({ version, id, type, status: status(membership ?? 'member') }),
-          );
-        } else if (type === 'action') {
-          agent.actions.push(decoded.frame.action);
-          const result = { type: 'node' as const, ...agent.nodeAnswer };
-          socket.write(encodeControlFrame({ version, id, type: 'result', result }));
-        }
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return server;
+/** Serves the control protocol at `path` as `agent` says; resolves once it listens. */
+function serveAgent(path: string, agent: FakeAgent) {
+  return serveFakeAgent((request) => {
+    if (request.type === 'status') {
+      const membership =
+        agent.memberships.length > 1 ? agent.memberships.shift() : agent.memberships[0];
+      return { type: 'status', status: status(membership ?? 'member') };
+    }
+    if (request.type !== 'action') return null;
+    agent.actions.push(request.action);
+    return { type: 'result', result: { type: 'node', ...agent.nodeAnswer } };
+  }, path);
 }
 
 function capture(): CommandIo & { out: string; err: string } {

@@ -1,45 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CONTROL_PROTOCOL_VERSION,
-  type ControlAction,
-  decodeControlRequest,
-  encodeControlFrame,
-} from '@quorate/protocol';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import type { ControlAction } from '@quorate/protocol';
+import { describe, expect, test } from 'vitest';
+import { serveFakeAgent } from '../../testing/fake-agent.js';
 import type { CommandIo } from '../command-io.js';
 import { fenceNodeUsage, runFenceNode } from './main.js';
 
 // fence_node in-process against a hand-written agent on a real Unix socket.
 
-/** Serves the control protocol at a fresh path, answering every action with `answer`. */
+/** An agent answering every action with `answer`, and the actions it was sent. */
 async function agentAnswering(answer: { ok: boolean; message: string }) {
-  const dir = mkdtempSync(join(tmpdir(), 'quorate-fence-node-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const actions: ControlAction[] = [];
-  const server = createServer((socket) => {
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
-        const decoded = decodeControlRequest(buffer.slice(0, nl));
-        buffer = buffer.slice(nl + 1);
-        if (!decoded.ok || decoded.frame.type !== 'action') continue;
-        actions.push(decoded.frame.action);
-        const result = { type: 'node' as const, ...answer };
-        const { id } = decoded.frame;
-        socket.write(
-          encodeControlFrame({ version: CONTROL_PROTOCOL_VERSION, id, type: 'result', result }),
-        );
-      }
-    });
+  const { env } = await serveFakeAgent((request) => {
+    if (request.type !== 'action') return null;
+    actions.push(request.action);
+    return { type: 'result', result: { type: 'node', ...answer } };
   });
-  const path = join(dir, 'ricci.sock');
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { env: { QUORATE_SOCKET: path }, actions };
+  return { env, actions };
 }
 
 async function fenceNode(env: Record<string, string>, argv: string[]) {
