@@ -389,7 +389,7 @@ export abstract class NodeState {
   }
 
   /** The newest cluster.conf at or below the commit index (null before formation). */
-  private committedConfig(): VersionedConfig | null {
+  committedConfig(): VersionedConfig | null {
     const indexes = this.log.configIndexes();
     for (let i = indexes.length - 1; i >= 0; i--) {
       const index = indexes[i]!;

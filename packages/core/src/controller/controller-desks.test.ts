@@ -46,6 +46,19 @@ describe('cluster.conf proposals on any node', () => {
     expect(world.checkers.violations).toEqual([]);
   });
 
+  test('a lost answer: the follower finds the file committed and says so; else try again', () => {
+    // Found by the console's delete-node test: the leader committed a removal, its answer was
+    // lost to a leadership hiccup, and the console reported "not removed".
+    const world = started();
+    const at = follower(world);
+    world.lostTypes.add('rm-desk-result');
+    world.step(at, { type: 'config-request', id: 'lost', text: confAt(2, 2) });
+    world.step(at, { type: 'config-request', id: 'stale', text: confAt(1, 3) });
+    world.tick(80);
+    expect(configResult(world, 'lost')).toMatchObject({ node: at, ok: true, version: 2 });
+    expect(configResult(world, 'stale')).toMatchObject({ node: at, ok: false, rule: 'try-again' });
+  });
+
   test("the leader's refusal reaches the follower with its rule, and nothing changes", () => {
     const world = started();
     const at = follower(world);

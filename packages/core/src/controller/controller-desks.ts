@@ -74,6 +74,12 @@ export class ControllerDesks {
         forward: (to, requestId, text) => host.send(to, { type: 'rm-config', requestId, text }),
         reply: (to, requestId, result) => this.reply('config', to, requestId, result),
         answer: (id, result) => host.event({ type: 'config-result', id, ...result }),
+        settled: (text) => {
+          const committed = host.node.committedConfig();
+          if (committed?.text !== text) return null;
+          const { version } = committed;
+          return { ok: true, message: `config_version ${version} committed`, version };
+        },
       },
       CONFIG_NO_QUORUM_MESSAGE,
     );

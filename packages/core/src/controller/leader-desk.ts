@@ -31,6 +31,11 @@ export interface DeskHost<Request> {
   reply(to: NodeId, requestId: string, result: DeskResult): void;
   /** Answers a request asked on this node. */
   answer(requestId: string, result: DeskResult): void;
+  /**
+   * Whether a forwarded request whose answer never came took effect all the same (the leader
+   * committed it, then its reply was lost to a leader change): its result, else null.
+   */
+  settled?(request: Request): DeskResult | null;
 }
 
 /** The rule of a refusal that says nothing about the request itself: ask again. */
@@ -44,8 +49,8 @@ interface Awaiting {
 }
 
 export class LeaderDesk<Request> {
-  /** Requests forwarded to the leader: id → the tick they give up. */
-  private readonly forwarded = new Map<string, number>();
+  /** Requests forwarded to the leader: id → the tick they give up, and the request. */
+  private readonly forwarded = new Map<string, { deadline: number; request: Request }>();
   /** The leader's answers due once their entries commit. */
   private pending: Awaiting[] = [];
 
@@ -66,7 +71,7 @@ export class LeaderDesk<Request> {
     // Forwarded whenever a leader is known, quorate here or not: a node without votes never
     // counts itself quorate, and the leader judges quorum anyway.
     if (from === self && s.leader !== null && s.leader !== self) {
-      this.forwarded.set(id, now + this.host.forwardTimeoutTicks());
+      this.forwarded.set(id, { deadline: now + this.host.forwardTimeoutTicks(), request });
       this.host.forward(s.leader, id, request);
       return;
     }
@@ -114,13 +119,16 @@ export class LeaderDesk<Request> {
     }
   }
 
-  /** Forwarded requests the leader never answered (it failed, a link broke) fail. */
+  /**
+   * Forwarded requests the leader never answered (it failed, a link broke) fail, unless what
+   * they asked for is in effect here already (the answer was lost, not the change).
+   */
   tick(now: number): void {
-    for (const [id, deadline] of this.forwarded) {
+    for (const [id, { deadline, request }] of this.forwarded) {
       if (deadline > now) continue;
       this.forwarded.delete(id);
       const message = 'the leader did not answer in time; try again';
-      this.host.answer(id, { ok: false, message, rule: RETRY });
+      this.host.answer(id, this.host.settled?.(request) ?? { ok: false, message, rule: RETRY });
     }
   }
 

@@ -69,6 +69,8 @@ export class ControllerWorld {
   private readonly fenceIssuer = new Map<string, string>();
   private readonly isolated = new Map<string, number>();
   readonly cut = new Set<string>();
+  /** Message types lost on every link (a reply lost to a leader change, say). */
+  readonly lostTypes = new Set<string>();
   private queue: Message[] = [];
   now = 0;
   /** Lines printed since the last `takeOutput()`. */
@@ -323,6 +325,7 @@ export class ControllerWorld {
     for (let n = 0; this.queue.length > 0 && n < 100_000; n++) {
       const m = this.queue.shift()!;
       if (!this.nodes.has(m.to) || this.cut.has(`${m.from}>${m.to}`)) continue;
+      if (this.lostTypes.has(m.type)) continue;
       this.step(m.to, m as ControllerInput);
     }
   }
