@@ -43,6 +43,9 @@ export class ControllerDesks {
   readonly consoleTrust: LeaderDesk<ConsoleTrustChange>;
   readonly config: LeaderDesk<string>;
   readonly fence: LeaderDesk<NodeId>;
+  /** Every desk by name, made once: `tick` runs on every node at every tick. */
+  private readonly byName: Readonly<Record<DeskName, LeaderDesk<unknown>>>;
+  private readonly all: readonly LeaderDesk<unknown>[];
 
   constructor(private readonly host: DesksHost) {
     const common = {
@@ -94,10 +97,9 @@ export class ControllerDesks {
       },
       FENCE_NO_QUORUM_MESSAGE,
     );
-  }
-
-  private get all(): LeaderDesk<unknown>[] {
-    return [this.consoleTrust, this.config, this.fence] as LeaderDesk<unknown>[];
+    const desks = { config: this.config, fence: this.fence, 'console-trust': this.consoleTrust };
+    this.byName = desks as Record<DeskName, LeaderDesk<unknown>>;
+    this.all = Object.values(this.byName);
   }
 
   /** The leader proposes the file with every check a local proposal gets. */
@@ -139,9 +141,7 @@ export class ControllerDesks {
     else if (m.type === 'rm-config') this.config.request(from, m.requestId, m.text, now);
     else if (m.type === 'rm-fence-node') this.fence.request(from, m.requestId, m.node, now);
     else {
-      const desk = { config: this.config, fence: this.fence, 'console-trust': this.consoleTrust }[
-        m.desk
-      ] as LeaderDesk<unknown>;
+      const desk = this.byName[m.desk];
       const result = { ok: m.ok, message: m.message };
       desk.answered(m.requestId, {
         ...result,
